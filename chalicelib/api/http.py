@@ -1,0 +1,64 @@
+"""Reading requests: JSON bodies, query strings, path ids, client identity."""
+
+from __future__ import annotations
+
+import json
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+from urllib.parse import urlencode
+
+from chalice.app import Request
+
+from chalicelib.errors import MalformedRequest, NotFound
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def json_body(request: Request) -> Any:
+    raw = request.raw_body
+    if not raw or not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise MalformedRequest(f"JSON parse error - {error}") from None
+
+
+def query_params(request: Request) -> dict[str, str]:
+    """Single-valued query parameters; the last value wins, as in Django."""
+    multi = request.query_params
+    if not multi:
+        return {}
+    return {name: multi.getlist(name)[-1] for name in multi}
+
+
+def path_id(value: str) -> int:
+    """Ids are positive integers; anything else names nothing (404, not 400)."""
+    if not value.isdigit() or int(value) < 1 or len(value) > 18:
+        raise NotFound()
+    return int(value)
+
+
+def cookies(request: Request) -> dict[str, str]:
+    header = request.headers.get("cookie")
+    if not header:
+        return {}
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(header)
+    except CookieError:
+        return {}
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def client_address(request: Request) -> str:
+    identity = (request.context or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "unknown")
+
+
+def absolute_url(request: Request, query: dict[str, Any]) -> str:
+    headers = request.headers
+    scheme = headers.get("x-forwarded-proto", "http")
+    host = headers.get("host", "localhost")
+    path = (request.context or {}).get("path") or request.path
+    return f"{scheme}://{host}{path}?{urlencode(query)}"

@@ -1,0 +1,68 @@
+"""The one place where domain errors become HTTP responses."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from chalice import Response
+
+from chalicelib import errors
+
+logger = logging.getLogger("shop")
+
+STATUS_BY_ERROR: list[tuple[type[errors.ShopError], int]] = [
+    (errors.InvalidInput, 400),
+    (errors.BusinessRuleViolated, 400),
+    (errors.MalformedRequest, 400),
+    (errors.NotAuthenticated, 401),
+    (errors.AuthenticationFailed, 401),
+    (errors.PermissionDenied, 403),
+    (errors.NotFound, 404),
+    (errors.MethodNotAllowed, 405),
+    (errors.Conflict, 409),
+    (errors.PayloadTooLarge, 413),
+    (errors.UnsupportedMediaType, 415),
+    (errors.Throttled, 429),
+    (errors.ServiceUnavailable, 503),
+]
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, Any] | None = None) -> Response:
+    return Response(
+        body=json.dumps(body, separators=(",", ":")),
+        status_code=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+def status_of(error: errors.ShopError) -> int:
+    for error_type, status in STATUS_BY_ERROR:
+        if isinstance(error, error_type):
+            return status
+    return 400
+
+
+def error_response(error: errors.ShopError) -> Response:
+    headers: dict[str, Any] = {}
+    body: dict[str, Any] = {"detail": error.detail}
+    if isinstance(error, errors.InvalidInput):
+        body = error.errors
+    if isinstance(error, (errors.Throttled, errors.ServiceUnavailable)):
+        headers["Retry-After"] = str(error.retry_after_seconds)
+    if isinstance(error, (errors.NotAuthenticated, errors.AuthenticationFailed)):
+        headers["WWW-Authenticate"] = 'Token realm="api"'
+    return json_response(body, status_of(error), headers)
+
+
+def unexpected_error_response(exc: BaseException) -> Response:
+    # Imported here: the store is an adapter, and only failures need its translation.
+    from chalicelib.store.failures import as_shop_error
+
+    translated = as_shop_error(exc)
+    if translated is not None:
+        logger.warning("storage unavailable: %s", type(exc).__name__)
+        return error_response(translated)
+    logger.exception("unhandled error")
+    return json_response({"detail": "A server error occurred."}, 500)

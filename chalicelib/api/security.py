@@ -1,0 +1,82 @@
+"""Who is calling: header tokens, or the session cookie with a CSRF check."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+
+from chalice.app import Request
+
+from chalicelib.api.http import UNSAFE_METHODS, cookies
+from chalicelib.domain.entities import Session, User
+from chalicelib.errors import (
+    AuthenticationFailed,
+    NotAuthenticated,
+    PermissionDenied,
+)
+from chalicelib.services import auth
+
+SESSION_COOKIE = "sessionid"
+CSRF_COOKIE = "csrftoken"
+CSRF_HEADER = "x-csrftoken"
+CSRF_FAILED = "CSRF Failed: CSRF token missing or incorrect."
+
+
+@dataclass
+class Principal:
+    user: User
+    session: Session
+
+
+def _header_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() in ("token", "bearer") and token.strip():
+        return token.strip()
+    if header:
+        raise AuthenticationFailed("Invalid token header.")
+    return None
+
+
+def _check_csrf(request: Request, session: Session, jar: dict[str, str]) -> None:
+    """Double submit, bound to the session: header, cookie and session must agree."""
+    header = request.headers.get(CSRF_HEADER, "")
+    cookie = jar.get(CSRF_COOKIE, "")
+    if not header or not hmac.compare_digest(header, cookie):
+        raise PermissionDenied(CSRF_FAILED)
+    if not hmac.compare_digest(header, session.csrf_token):
+        raise PermissionDenied(CSRF_FAILED)
+
+
+def identify(request: Request) -> Principal | None:
+    """The caller, or None when anonymous. A bad header token is a 401 even on public
+    endpoints; a stale cookie only makes the caller anonymous."""
+    token = _header_token(request)
+    if token is not None:
+        user, session = auth.authenticate(token)
+        return Principal(user, session)
+    jar = cookies(request)
+    cookie_token = jar.get(SESSION_COOKIE)
+    if not cookie_token:
+        return None
+    try:
+        user, session = auth.authenticate(cookie_token)
+    except AuthenticationFailed:
+        return None
+    if request.method in UNSAFE_METHODS:
+        _check_csrf(request, session, jar)
+    return Principal(user, session)
+
+
+def require_user(request: Request) -> Principal:
+    principal = identify(request)
+    if principal is None:
+        raise NotAuthenticated()
+    return principal
+
+
+def require_staff(request: Request) -> Principal:
+    principal = require_user(request)
+    if not principal.user.is_staff:
+        raise PermissionDenied()
+    return principal

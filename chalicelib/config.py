@@ -1,0 +1,90 @@
+"""Settings from the environment, validated once and cached.
+
+Chalice's test client only applies a stage's environment variables while a request runs,
+so nothing here is read at import time: ``get_settings()`` is called on first use.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, Field, model_validator
+
+MIN_PRODUCTION_PASSWORD_ITERATIONS = 600_000
+LOCAL_STAGES = frozenset({"local", "test"})
+
+
+class Settings(BaseModel):
+    stage: str = "local"
+    aws_region: str = "us-east-1"
+    aws_endpoint_url: str | None = None
+    table_prefix: str = ""
+    media_bucket: str = ""
+    media_base_url: str | None = None
+    session_days: int = Field(default=14, ge=1)
+    password_iterations: int = Field(default=MIN_PRODUCTION_PASSWORD_ITERATIONS, ge=1)
+    cors_allowed_origins: tuple[str, ...] = ()
+    login_failures_per_username: int = 10
+    login_failures_per_address: int = 100
+    login_window_seconds: int = 15 * 60
+
+    @model_validator(mode="after")
+    def _fill_stage_defaults(self) -> Settings:
+        if not self.table_prefix:
+            self.table_prefix = f"shop-{self.stage}-"
+        if not self.media_bucket:
+            self.media_bucket = f"shop-{self.stage}-media"
+        if (
+            not self.is_local
+            and self.password_iterations < MIN_PRODUCTION_PASSWORD_ITERATIONS
+        ):
+            raise ValueError("PASSWORD_ITERATIONS below 600000 is allowed only locally")
+        return self
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage in LOCAL_STAGES
+
+    @property
+    def secure_cookies(self) -> bool:
+        return not self.is_local
+
+    def table_name(self, table: str) -> str:
+        return f"{self.table_prefix}{table}"
+
+
+def _split_origins(raw: str) -> tuple[str, ...]:
+    return tuple(origin.strip() for origin in raw.split(",") if origin.strip())
+
+
+def settings_from_environment(env: dict[str, str] | os._Environ[str]) -> Settings:
+    fields: dict[str, object] = {}
+    mapping = {
+        "STAGE": "stage",
+        "AWS_ENDPOINT_URL": "aws_endpoint_url",
+        "TABLE_PREFIX": "table_prefix",
+        "MEDIA_BUCKET": "media_bucket",
+        "MEDIA_BASE_URL": "media_base_url",
+        "SESSION_DAYS": "session_days",
+        "PASSWORD_ITERATIONS": "password_iterations",
+    }
+    for variable, field in mapping.items():
+        if env.get(variable):
+            fields[field] = env[variable]
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
+    if region:
+        fields["aws_region"] = region
+    if env.get("CORS_ALLOWED_ORIGINS"):
+        fields["cors_allowed_origins"] = _split_origins(env["CORS_ALLOWED_ORIGINS"])
+    return Settings.model_validate(fields)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return settings_from_environment(os.environ)
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests that change the environment call this)."""
+    get_settings.cache_clear()

@@ -1,0 +1,67 @@
+"""The shop's records as plain objects, independent of storage and of the API shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+
+@dataclass
+class User:
+    id: int
+    username: str
+    email: str
+    password_hash: str
+    created_at: datetime
+    first_name: str = ""
+    last_name: str = ""
+    phone: str | None = None
+    address: str = ""
+    is_staff: bool = False
+
+    @property
+    def display_name(self) -> str:
+        full_name = f"{self.first_name} {self.last_name}".strip()
+        return full_name or self.username
+
+
+@dataclass
+class Session:
+    token_hash: str
+    user_id: int
+    csrf_token: str
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass
+class Category:
+    id: int
+    name: str
+    created_at: datetime
+    image_key: str | None = None
+    product_count: int = 0
+
+
+@dataclass
+class Product:
+    id: int
+    name: str
+    price: Decimal
+    category_id: int
+    category_name: str
+    created_at: datetime
+    stock: int = 0
+    description: str = ""
+    color: str = ""
+    size: str = ""
+    image_key: str | None = None
+    rating_sum: int = 0
+    rating_count: int = 0
+
+    @property
+    def average_rating(self) -> float:
+        if not self.rating_count:
+            return 0
+        return float(round(Decimal(self.rating_sum) / Decimal(self.rating_count), 2))

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from chalicelib.domain.catalog import MAX_PRICE
+from chalicelib.domain.entities import Category, Product
+from chalicelib.schemas.common import Money, Timestamp, bounded_name
+
+CategoryName = bounded_name(100)
+ProductName = bounded_name(200)
+Price = Annotated[Decimal, Field(ge=0, lt=MAX_PRICE, decimal_places=2, allow_inf_nan=False)]
+Stock = Annotated[int, Field(ge=0)]
+Attribute = Annotated[str, Field(max_length=50)]
+
+
+class CategoryCreate(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: CategoryName
+
+
+class CategoryPatch(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: CategoryName | None = None
+
+
+class CategoryPublic(BaseModel):
+    id: int
+    name: str
+    image: str | None
+    created_at: Timestamp
+
+    @classmethod
+    def of(cls, category: Category, image_url: str | None) -> CategoryPublic:
+        return cls(
+            id=category.id, name=category.name, image=image_url, created_at=category.created_at
+        )
+
+
+class ProductCreate(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: ProductName
+    price: Price
+    category: int
+    stock: Stock = 0
+    description: str = ""
+    color: Attribute = ""
+    size: Attribute = ""
+
+
+class ProductPatch(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: ProductName | None = None
+    price: Price | None = None
+    category: int | None = None
+    stock: Stock | None = None
+    description: str | None = None
+    color: Attribute | None = None
+    size: Attribute | None = None
+
+
+class ProductPublic(BaseModel):
+    id: int
+    name: str
+    description: str
+    price: Money
+    image: str | None
+    category: int
+    stock: int
+    color: str
+    size: str
+    category_name: str
+    average_rating: float
+    rating_count: int
+    created_at: Timestamp
+
+    @classmethod
+    def of(cls, product: Product, image_url: str | None) -> ProductPublic:
+        return cls(
+            id=product.id,
+            name=product.name,
+            description=product.description,
+            price=product.price,
+            image=image_url,
+            category=product.category_id,
+            stock=product.stock,
+            color=product.color,
+            size=product.size,
+            category_name=product.category_name,
+            average_rating=product.average_rating,
+            rating_count=product.rating_count,
+            created_at=product.created_at,
+        )

@@ -1,0 +1,31 @@
+"""Query-string parameters of the list endpoints."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from chalicelib.domain.catalog import MAX_PRICE
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+
+
+class PageQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    limit: Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE
+    cursor: str | None = None
+
+
+class ProductListQuery(PageQuery):
+    category: Annotated[int, Field(ge=1)] | None = None
+    min_price: Annotated[Decimal, Field(ge=0, lt=MAX_PRICE, allow_inf_nan=False)] | None = None
+    max_price: Annotated[Decimal, Field(ge=0, lt=MAX_PRICE, allow_inf_nan=False)] | None = None
+    color: str | None = None
+    size: str | None = None
+    in_stock: Literal["true", "false", "True", "False", "1", "0"] | None = None
+    search: Annotated[str, Field(max_length=200)] | None = None
+    ordering: Literal["price", "-price", "created_at", "-created_at", "name", "-name"] | None = None

@@ -1,0 +1,99 @@
+"""Categories and products: staff-managed catalog records."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from chalicelib.domain.catalog import ProductQuery
+from chalicelib.domain.clock import utc_now
+from chalicelib.domain.entities import Category, Product, User
+from chalicelib.errors import InvalidInput, NotFound, PermissionDenied
+from chalicelib.store import categories, products
+from chalicelib.store.pagination import Page
+
+PRODUCT_FIELDS = ("name", "description", "price", "stock", "color", "size")
+
+
+def require_staff(actor: User | None) -> None:
+    if actor is None or not actor.is_staff:
+        raise PermissionDenied()
+
+
+def create_category(actor: User, fields: dict[str, Any]) -> Category:
+    require_staff(actor)
+    category = Category(id=categories.new_category_id(), name=fields["name"], created_at=utc_now())
+    return categories.create_category(category)
+
+
+def get_category(category_id: int) -> Category:
+    return categories.get_category(category_id)
+
+
+def list_categories(limit: int, cursor: str | None) -> Page[Category]:
+    return categories.list_categories(limit, cursor)
+
+
+def update_category(actor: User, category_id: int, changes: dict[str, Any]) -> Category:
+    require_staff(actor)
+    previous = categories.get_category(category_id)
+    updated = replace(previous, name=changes.get("name", previous.name))
+    return categories.update_category(updated, renamed=updated.name != previous.name)
+
+
+def delete_category(actor: User, category_id: int) -> None:
+    require_staff(actor)
+    categories.delete_category(category_id)
+
+
+def _category_for_product(category_id: int) -> Category:
+    try:
+        return categories.get_category(category_id)
+    except NotFound:
+        raise InvalidInput.on(
+            "category", f'Invalid pk "{category_id}" - object does not exist.'
+        ) from None
+
+
+def create_product(actor: User, fields: dict[str, Any]) -> Product:
+    require_staff(actor)
+    category = _category_for_product(fields["category"])
+    product = Product(
+        id=products.new_product_id(),
+        category_id=category.id,
+        category_name=category.name,
+        created_at=utc_now(),
+        **{name: fields[name] for name in PRODUCT_FIELDS if name in fields},
+    )
+    return products.create_product(product)
+
+
+def get_product(product_id: int) -> Product:
+    return products.get_product(product_id)
+
+
+def list_products(query: ProductQuery) -> Page[Product]:
+    return products.list_products(query)
+
+
+def list_category_products(query: ProductQuery) -> Page[Product]:
+    assert query.category_id is not None
+    categories.get_category(query.category_id)  # an unknown category is a 404
+    return products.list_products(query)
+
+
+def update_product(actor: User, product_id: int, changes: dict[str, Any]) -> Product:
+    require_staff(actor)
+    previous = products.get_product(product_id)
+    updated = replace(
+        previous, **{name: changes[name] for name in PRODUCT_FIELDS if name in changes}
+    )
+    if "category" in changes and changes["category"] != previous.category_id:
+        category = _category_for_product(changes["category"])
+        updated = replace(updated, category_id=category.id, category_name=category.name)
+    return products.update_product(updated, previous)
+
+
+def delete_product(actor: User, product_id: int) -> None:
+    require_staff(actor)
+    products.delete_product(products.get_product(product_id))

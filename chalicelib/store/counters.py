@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from chalicelib.store.models import CounterRecord, bind_models
+
+
+def next_id(kind: str) -> int:
+    """The next integer id for ``kind``. A retried call may skip a number, never repeat one."""
+    bind_models()
+    counter = CounterRecord(kind)
+    counter.update(actions=[CounterRecord.value.add(1)])
+    return int(counter.value)

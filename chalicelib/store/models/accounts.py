@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+
+from .attributes import TimestampAttribute
+from .base import ShopModel, register
+
+USER_SCOPE = "U"
+
+
+class UsersById(GlobalSecondaryIndex["UserRecord"]):
+    """All users in id order, for the staff listing (one partition: staff-only, small)."""
+
+    class Meta:
+        index_name = "users_by_id"
+        projection = AllProjection()
+
+    scope = UnicodeAttribute(hash_key=True)
+    id = NumberAttribute(range_key=True)
+
+
+@register
+class UserRecord(ShopModel):
+    short_name = "users"
+
+    class Meta:
+        table_name = "users"
+
+    id = NumberAttribute(hash_key=True)
+    scope = UnicodeAttribute(default=USER_SCOPE)
+    username = UnicodeAttribute()
+    email = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    first_name = UnicodeAttribute(default="")
+    last_name = UnicodeAttribute(default="")
+    phone = UnicodeAttribute(null=True)
+    address = UnicodeAttribute(default="")
+    is_staff = BooleanAttribute(default=False)
+    created_at = TimestampAttribute()
+
+    by_id = UsersById()
+
+
+@register
+class LookupRecord(ShopModel):
+    """Small keyed facts read together with one BatchGetItem.
+
+    ``username#<casefolded>`` and ``email#<casefolded>`` claim uniqueness and point to a
+    user id; ``login-failures#user#<name>`` and ``login-failures#address#<ip>`` count failed
+    logins inside a window.
+    """
+
+    short_name = "lookups"
+
+    class Meta:
+        table_name = "lookups"
+
+    key = UnicodeAttribute(hash_key=True)
+    user_id = NumberAttribute(null=True)
+    failures = NumberAttribute(null=True)
+    window_started_at = NumberAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+
+
+class SessionsByUser(GlobalSecondaryIndex["SessionRecord"]):
+    """Used to end a user's other sessions on password change and all on deletion."""
+
+    class Meta:
+        index_name = "sessions_by_user"
+        projection = KeysOnlyProjection()
+
+    user_id = NumberAttribute(hash_key=True)
+
+
+@register
+class SessionRecord(ShopModel):
+    short_name = "sessions"
+
+    class Meta:
+        table_name = "sessions"
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    user_id = NumberAttribute()
+    csrf_token = UnicodeAttribute()
+    created_at = TimestampAttribute()
+    expires_at = TTLAttribute()
+
+    by_user = SessionsByUser()

@@ -1,0 +1,62 @@
+"""Binding of the PynamoDB models to the tables of the current stage.
+
+Table names carry a per-stage prefix that is known only once settings are read, so the
+models are declared with their short name and bound on first use.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import ClassVar
+
+from pynamodb.connection import Connection
+from pynamodb.models import Model
+
+from chalicelib.config import Settings, get_settings
+
+
+class ShopModel(Model):
+    """A model whose table name is ``<TABLE_PREFIX><short_name>``."""
+
+    short_name: ClassVar[str]
+
+
+_registry: list[type[ShopModel]] = []
+_bound_to: Settings | None = None
+_shared_connection: Connection | None = None
+_bind_lock = threading.Lock()
+
+
+def register(model: type[ShopModel]) -> type[ShopModel]:
+    _registry.append(model)
+    return model
+
+
+def all_models() -> list[type[ShopModel]]:
+    return list(_registry)
+
+
+def bind_models(settings: Settings | None = None) -> None:
+    """Point every model at this stage's tables; cheap when already bound."""
+    global _bound_to, _shared_connection
+    settings = settings or get_settings()
+    if _bound_to is settings:
+        return
+    with _bind_lock:
+        for model in _registry:
+            model.Meta.table_name = settings.table_name(model.short_name)
+            model.Meta.region = settings.aws_region
+            model.Meta.host = settings.aws_endpoint_url
+            model._connection = None
+        _shared_connection = Connection(
+            region=settings.aws_region, host=settings.aws_endpoint_url
+        )
+        _bound_to = settings
+
+
+def shared_connection() -> Connection:
+    """The connection for multi-table calls (transactions, batch reads), reused across
+    requests so that a warm container does not build a new client each time."""
+    bind_models()
+    assert _shared_connection is not None
+    return _shared_connection

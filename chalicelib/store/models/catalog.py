@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from .attributes import DecimalAttribute, TimestampAttribute
+from .base import ShopModel, register
+
+CATEGORY_SCOPE = "C"
+PRODUCT_SCOPE = "P"
+
+
+class CategoriesById(GlobalSecondaryIndex["CategoryRecord"]):
+    class Meta:
+        index_name = "categories_by_id"
+        projection = AllProjection()
+
+    scope = UnicodeAttribute(hash_key=True)
+    id = NumberAttribute(range_key=True)
+
+
+@register
+class CategoryRecord(ShopModel):
+    short_name = "categories"
+
+    class Meta:
+        table_name = "categories"
+
+    id = NumberAttribute(hash_key=True)
+    scope = UnicodeAttribute(default=CATEGORY_SCOPE)
+    name = UnicodeAttribute()
+    image_key = UnicodeAttribute(null=True)
+    # Kept exact by the same transactions that create, move and delete products, so a
+    # category delete can be refused by a condition instead of an (eventually consistent)
+    # index query.
+    product_count = NumberAttribute(default=0)
+    created_at = TimestampAttribute()
+
+    by_id = CategoriesById()
+
+
+def _product_index(name: str, hash_attribute: str, range_attribute: str) -> type:
+    """Product list indexes differ only in their keys; all project every attribute so
+    that one Query serves a whole page."""
+    hash_type = UnicodeAttribute if hash_attribute == "scope" else NumberAttribute
+    range_type = NumberAttribute if range_attribute == "id" else UnicodeAttribute
+    meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
+    index_metaclass = type(GlobalSecondaryIndex)
+    return index_metaclass(
+        name,
+        (GlobalSecondaryIndex,),
+        {
+            "Meta": meta,
+            hash_attribute: hash_type(hash_key=True),
+            range_attribute: range_type(range_key=True),
+        },
+    )
+
+
+@register
+class ProductRecord(ShopModel):
+    short_name = "products"
+
+    class Meta:
+        table_name = "products"
+
+    id = NumberAttribute(hash_key=True)
+    scope = UnicodeAttribute(default=PRODUCT_SCOPE)
+    category_id = NumberAttribute()
+    category_name = UnicodeAttribute()
+    name = UnicodeAttribute()
+    # Sort keys: zero-padded so that string order is numeric order, ending in the id so
+    # that equal prices or names still page in one stable order.
+    name_key = UnicodeAttribute()
+    price = DecimalAttribute()
+    price_key = UnicodeAttribute()
+    description = UnicodeAttribute(default="")
+    # Casefolded name and description, for the case-insensitive ``search`` filter.
+    search_text = UnicodeAttribute(default="")
+    stock = NumberAttribute(default=0)
+    color = UnicodeAttribute(default="")
+    size = UnicodeAttribute(default="")
+    image_key = UnicodeAttribute(null=True)
+    rating_sum = NumberAttribute(default=0)
+    rating_count = NumberAttribute(default=0)
+    created_at = TimestampAttribute()
+
+    catalog_by_id = _product_index("products_by_id", "scope", "id")()
+    catalog_by_price = _product_index("products_by_price", "scope", "price_key")()
+    catalog_by_name = _product_index("products_by_name", "scope", "name_key")()
+    category_by_id = _product_index("category_products_by_id", "category_id", "id")()
+    category_by_price = _product_index(
+        "category_products_by_price", "category_id", "price_key"
+    )()
+    category_by_name = _product_index("category_products_by_name", "category_id", "name_key")()

@@ -1,0 +1,245 @@
+"""Products, their list indexes, and the category product counts kept with them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.indexes import Index
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.domain.catalog import (
+    ProductQuery,
+    name_sort_key,
+    price_sort_key,
+    search_text,
+)
+from chalicelib.domain.entities import Product
+from chalicelib.errors import InvalidInput, NotFound
+from chalicelib.store.counters import next_id
+from chalicelib.store.models import CategoryRecord, ProductRecord, bind_models, shared_connection
+from chalicelib.store.models.catalog import PRODUCT_SCOPE
+from chalicelib.store.pagination import Page, query_page
+from chalicelib.store.transactions import failed_condition_positions
+
+CATALOG_INDEXES = {
+    "id": ProductRecord.catalog_by_id,
+    "price": ProductRecord.catalog_by_price,
+    "name": ProductRecord.catalog_by_name,
+}
+CATEGORY_INDEXES = {
+    "id": ProductRecord.category_by_id,
+    "price": ProductRecord.category_by_price,
+    "name": ProductRecord.category_by_name,
+}
+
+
+def to_product(record: ProductRecord) -> Product:
+    return Product(
+        id=int(record.id),
+        name=record.name,
+        price=record.price,
+        category_id=int(record.category_id),
+        category_name=record.category_name,
+        created_at=record.created_at,
+        stock=int(record.stock),
+        description=record.description,
+        color=record.color,
+        size=record.size,
+        image_key=record.image_key,
+        rating_sum=int(record.rating_sum or 0),
+        rating_count=int(record.rating_count or 0),
+    )
+
+
+def _derived_values(product: Product) -> dict[str, Any]:
+    return {
+        "name_key": name_sort_key(product.name, product.id),
+        "price_key": price_sort_key(product.price, product.id),
+        "search_text": search_text(product.name, product.description),
+    }
+
+
+def _to_record(product: Product) -> ProductRecord:
+    return ProductRecord(
+        product.id,
+        scope=PRODUCT_SCOPE,
+        category_id=product.category_id,
+        category_name=product.category_name,
+        name=product.name,
+        price=product.price,
+        description=product.description,
+        stock=product.stock,
+        color=product.color,
+        size=product.size,
+        image_key=product.image_key,
+        rating_sum=product.rating_sum,
+        rating_count=product.rating_count,
+        created_at=product.created_at,
+        **_derived_values(product),
+    )
+
+
+def _unknown_category(category_id: int) -> InvalidInput:
+    return InvalidInput.on("category", f'Invalid pk "{category_id}" - object does not exist.')
+
+
+def _category_claim(category_id: int, category_name: str) -> Condition:
+    """The category still exists under the name copied onto the product."""
+    return CategoryRecord.id.exists() & (CategoryRecord.name == category_name)
+
+
+def new_product_id() -> int:
+    return next_id("product")
+
+
+def create_product(product: Product) -> Product:
+    """Write the product and count it in its category, in one transaction."""
+    bind_models()
+    try:
+        with TransactWrite(connection=shared_connection()) as transaction:
+            transaction.save(_to_record(product), condition=ProductRecord.id.does_not_exist())
+            transaction.update(
+                CategoryRecord(product.category_id),
+                actions=[CategoryRecord.product_count.add(1)],
+                condition=_category_claim(product.category_id, product.category_name),
+            )
+    except TransactWriteError as error:
+        if failed_condition_positions(error):
+            raise _unknown_category(product.category_id) from error
+        raise
+    return product
+
+
+def get_product(product_id: int) -> Product:
+    bind_models()
+    try:
+        return to_product(ProductRecord.get(product_id, consistent_read=True))
+    except DoesNotExist:
+        raise NotFound() from None
+
+
+def update_product(updated: Product, previous: Product) -> Product:
+    """Set only the catalog fields, so concurrent stock and rating changes survive; moving
+    to another category moves the count with it, all in one transaction."""
+    bind_models()
+    actions = [
+        ProductRecord.name.set(updated.name),
+        ProductRecord.description.set(updated.description),
+        ProductRecord.price.set(updated.price),
+        ProductRecord.stock.set(updated.stock),
+        ProductRecord.color.set(updated.color),
+        ProductRecord.size.set(updated.size),
+        ProductRecord.category_id.set(updated.category_id),
+        ProductRecord.category_name.set(updated.category_name),
+        ProductRecord.image_key.set(updated.image_key)
+        if updated.image_key
+        else ProductRecord.image_key.remove(),
+    ]
+    actions += [
+        getattr(ProductRecord, name).set(value)
+        for name, value in _derived_values(updated).items()
+    ]
+    moved = updated.category_id != previous.category_id
+    try:
+        with TransactWrite(connection=shared_connection()) as transaction:
+            transaction.update(
+                ProductRecord(updated.id), actions=actions, condition=ProductRecord.id.exists()
+            )
+            if moved:
+                transaction.update(
+                    CategoryRecord(updated.category_id),
+                    actions=[CategoryRecord.product_count.add(1)],
+                    condition=_category_claim(updated.category_id, updated.category_name),
+                )
+                transaction.update(
+                    CategoryRecord(previous.category_id),
+                    actions=[CategoryRecord.product_count.add(-1)],
+                )
+    except TransactWriteError as error:
+        positions = failed_condition_positions(error)
+        if positions == [0]:
+            raise NotFound() from error
+        if positions:
+            raise _unknown_category(updated.category_id) from error
+        raise
+    return get_product(updated.id)
+
+
+def delete_product(product: Product) -> None:
+    bind_models()
+    try:
+        with TransactWrite(connection=shared_connection()) as transaction:
+            transaction.delete(ProductRecord(product.id), condition=ProductRecord.id.exists())
+            transaction.update(
+                CategoryRecord(product.category_id),
+                actions=[CategoryRecord.product_count.add(-1)],
+            )
+    except TransactWriteError as error:
+        if failed_condition_positions(error):
+            raise NotFound() from error
+        raise
+
+
+def _filters(query: ProductQuery) -> Condition | None:
+    conditions: list[Condition] = []
+    if query.color is not None:
+        conditions.append(ProductRecord.color == query.color)
+    if query.size is not None:
+        conditions.append(ProductRecord.size == query.size)
+    if query.in_stock is True:
+        conditions.append(ProductRecord.stock > 0)
+    if query.in_stock is False:
+        conditions.append(ProductRecord.stock <= 0)
+    if query.search:
+        conditions.append(ProductRecord.search_text.contains(query.search.casefold()))
+    if query.sort_field != "price":
+        if query.min_price is not None:
+            conditions.append(ProductRecord.price >= query.min_price)
+        if query.max_price is not None:
+            conditions.append(ProductRecord.price <= query.max_price)
+    combined: Condition | None = None
+    for condition in conditions:
+        combined = condition if combined is None else combined & condition
+    return combined
+
+
+def _price_range(query: ProductQuery) -> Condition | None:
+    """On the price index a price range narrows the Query itself instead of filtering."""
+    if query.sort_field != "price":
+        return None
+    low = f"{query.min_price:015.2f}" if query.min_price is not None else None
+    # '~' sorts after '#<id>', so the bound includes every product at the max price.
+    high = f"{query.max_price:015.2f}#~" if query.max_price is not None else None
+    key = ProductRecord.price_key
+    if low is not None and high is not None:
+        return key.between(low, high)
+    if low is not None:
+        return key >= low
+    if high is not None:
+        return key <= high
+    return None
+
+
+def list_products(query: ProductQuery) -> Page[Product]:
+    bind_models()
+    index: Index[Any]
+    if query.category_id is not None:
+        index, hash_value = CATEGORY_INDEXES[query.sort_field], query.category_id
+        scope = f"category-products-{query.category_id}-{query.ordering or 'id'}"
+    else:
+        index, hash_value = CATALOG_INDEXES[query.sort_field], PRODUCT_SCOPE
+        scope = f"products-{query.ordering or 'id'}"
+    return query_page(
+        ProductRecord,
+        index,
+        hash_value,
+        convert=to_product,
+        scope=scope,
+        limit=query.limit,
+        cursor=query.cursor,
+        ascending=query.ascending,
+        range_condition=_price_range(query),
+        filter_condition=_filters(query),
+    )
