@@ -35,10 +35,7 @@ class Settings(BaseModel):
             self.table_prefix = f"shop-{self.stage}-"
         if not self.media_bucket:
             self.media_bucket = f"shop-{self.stage}-media"
-        if (
-            not self.is_local
-            and self.password_iterations < MIN_PRODUCTION_PASSWORD_ITERATIONS
-        ):
+        if not self.is_local and self.password_iterations < MIN_PRODUCTION_PASSWORD_ITERATIONS:
             raise ValueError("PASSWORD_ITERATIONS below 600000 is allowed only locally")
         return self
 

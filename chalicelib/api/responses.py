@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from chalice import Response
+from pydantic import BaseModel
 
 from chalicelib import errors
 
@@ -66,3 +67,25 @@ def unexpected_error_response(exc: BaseException) -> Response:
         return error_response(translated)
     logger.exception("unhandled error")
     return json_response({"detail": "A server error occurred."}, 500)
+
+
+def model_response(
+    model: BaseModel, status: int = 200, headers: dict[str, Any] | None = None
+) -> Response:
+    return Response(
+        body=model.model_dump_json(),
+        status_code=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+def list_response(models: list[BaseModel], next_url: str | None = None) -> Response:
+    body = "[" + ",".join(model.model_dump_json() for model in models) + "]"
+    headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
+    if next_url:
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    return Response(body=body, status_code=200, headers=headers)
+
+
+def no_content() -> Response:
+    return Response(body="", status_code=204, headers={})

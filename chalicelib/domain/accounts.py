@@ -22,9 +22,7 @@ def username_problems(username: str) -> list[str]:
 def password_problems(password: str, username: str) -> list[str]:
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(
-            "This password is too short. It must contain at least 8 characters."
-        )
+        problems.append("This password is too short. It must contain at least 8 characters.")
     if password.isdigit():
         problems.append("This password is entirely numeric.")
     if password.casefold() == username.casefold():

@@ -3,14 +3,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from chalicelib.domain.catalog import MAX_PRICE
 from chalicelib.domain.entities import Category, Product
-from chalicelib.schemas.common import Money, Timestamp, bounded_name
+from chalicelib.schemas.common import Money, NotBlank, Timestamp
 
-CategoryName = bounded_name(100)
-ProductName = bounded_name(200)
+CategoryName = Annotated[str, StringConstraints(max_length=100), NotBlank]
+ProductName = Annotated[str, StringConstraints(max_length=200), NotBlank]
 Price = Annotated[Decimal, Field(ge=0, lt=MAX_PRICE, decimal_places=2, allow_inf_nan=False)]
 Stock = Annotated[int, Field(ge=0)]
 Attribute = Annotated[str, Field(max_length=50)]

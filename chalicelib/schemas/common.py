@@ -35,8 +35,4 @@ def not_blank(value: str) -> str:
     return value
 
 
-def bounded_name(max_length: int) -> type[str]:
-    """A required, non-blank string of at most ``max_length`` characters."""
-    return Annotated[  # type: ignore[return-value]
-        str, StringConstraints(max_length=max_length), AfterValidator(not_blank)
-    ]
+NotBlank = AfterValidator(not_blank)

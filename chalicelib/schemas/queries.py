@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.domain.catalog import MAX_PRICE
+from chalicelib.domain.catalog import MAX_PRICE, ProductQuery
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
@@ -29,3 +29,19 @@ class ProductListQuery(PageQuery):
     in_stock: Literal["true", "false", "True", "False", "1", "0"] | None = None
     search: Annotated[str, Field(max_length=200)] | None = None
     ordering: Literal["price", "-price", "created_at", "-created_at", "name", "-name"] | None = None
+
+    def to_query(self, category_id: int | None = None) -> ProductQuery:
+        """``category_id`` from the path wins over the ``category`` filter."""
+        in_stock = None if self.in_stock is None else self.in_stock in ("true", "True", "1")
+        return ProductQuery(
+            limit=self.limit,
+            cursor=self.cursor,
+            category_id=category_id if category_id is not None else self.category,
+            min_price=self.min_price,
+            max_price=self.max_price,
+            color=self.color,
+            size=self.size,
+            in_stock=in_stock,
+            search=self.search or None,
+            ordering=self.ordering,
+        )

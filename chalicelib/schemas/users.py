@@ -90,7 +90,8 @@ class UserPublic(BaseModel):
         )
 
 
-def changes_of(update: BaseModel) -> dict[str, object]:
-    """The fields the client sent, without nulls where null means "unchanged"."""
-    sent = update.model_dump(exclude_unset=True)
+def changes_of(update: BaseModel, *, partial: bool = True) -> dict[str, object]:
+    """The fields to change: for a partial update only those sent. A null means
+    "unchanged", except for ``phone`` where null is a value."""
+    sent = update.model_dump(exclude_unset=partial)
     return {name: value for name, value in sent.items() if value is not None or name == "phone"}

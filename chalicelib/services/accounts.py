@@ -58,9 +58,9 @@ def update_user(
     actor: User, user_id: int, changes: dict[str, Any], current_session: Session | None
 ) -> User:
     previous = get_user(actor, user_id)
-    if "is_staff" in changes and not actor.is_staff:
-        if bool(changes["is_staff"]) != previous.is_staff:
-            raise PermissionDenied("Only staff may change is_staff.")
+    promoting = "is_staff" in changes and bool(changes["is_staff"]) != previous.is_staff
+    if promoting and not actor.is_staff:
+        raise PermissionDenied("Only staff may change is_staff.")
     updated = replace(
         previous,
         **{name: changes[name] for name in (*PROFILE_FIELDS, "is_staff") if name in changes},

@@ -58,9 +58,7 @@ def login(username: str, password: str, client_address: str) -> LoginResult:
     state = login_attempts.read_login_state(username, client_address)
     window = settings.login_window_seconds
     blocked_for = max(
-        state.username_failures.seconds_blocked(
-            settings.login_failures_per_username, now, window
-        ),
+        state.username_failures.seconds_blocked(settings.login_failures_per_username, now, window),
         state.address_failures.seconds_blocked(settings.login_failures_per_address, now, window),
     )
     if blocked_for:

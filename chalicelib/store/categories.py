@@ -103,10 +103,7 @@ def delete_category(category_id: int) -> None:
     try:
         CategoryRecord(category_id).delete(
             condition=CategoryRecord.id.exists()
-            & (
-                CategoryRecord.product_count.does_not_exist()
-                | (CategoryRecord.product_count == 0)
-            )
+            & (CategoryRecord.product_count.does_not_exist() | (CategoryRecord.product_count == 0))
         )
     except DeleteError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":

@@ -9,3 +9,12 @@ def next_id(kind: str) -> int:
     counter = CounterRecord(kind)
     counter.update(actions=[CounterRecord.value.add(1)])
     return int(counter.value)
+
+
+def peek(kind: str) -> int:
+    """The last id issued for ``kind`` (0 before the first)."""
+    bind_models()
+    try:
+        return int(CounterRecord.get(kind).value)
+    except CounterRecord.DoesNotExist:
+        return 0

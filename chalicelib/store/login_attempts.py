@@ -30,12 +30,18 @@ class LoginState:
 def _window(record: LookupRecord | None) -> FailureWindow:
     if record is None or record.window_started_at is None:
         return FailureWindow(failures=0, started_at=0)
-    return FailureWindow(failures=int(record.failures or 0), started_at=int(record.window_started_at))
+    return FailureWindow(
+        failures=int(record.failures or 0), started_at=int(record.window_started_at)
+    )
 
 
 def read_login_state(username: str, address: str) -> LoginState:
     bind_models()
-    keys = [username_claim_key(username), username_failures_key(username), address_failures_key(address)]
+    keys = [
+        username_claim_key(username),
+        username_failures_key(username),
+        address_failures_key(address),
+    ]
     found = {record.key: record for record in LookupRecord.batch_get(keys, consistent_read=True)}
     claim = found.get(keys[0])
     return LoginState(

@@ -9,8 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pynamodb.expressions.condition import Condition
@@ -58,13 +58,14 @@ def decode_cursor(scope: str, cursor: str, key_names: set[str]) -> dict[str, Any
     return key
 
 
-def _key_names(model: type[ShopModel], index: Index[Any] | None) -> set[str]:
+def _key_names(model: type[ShopModel], index: Index[Any]) -> set[str]:
+    """The attributes of a LastEvaluatedKey on this index: the table key and the index key."""
     names = {model._hash_key_attribute().attr_name}
-    if index is not None:
-        names.add(index._hash_key_attribute().attr_name)
-        range_attribute = index._range_key_attribute()
-        if range_attribute is not None:
-            names.add(range_attribute.attr_name)
+    names.update(
+        attribute.attr_name
+        for attribute in index.Meta.attributes.values()
+        if attribute.is_hash_key or attribute.is_range_key
+    )
     return names
 
 

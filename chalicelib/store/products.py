@@ -6,6 +6,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.indexes import Index
 from pynamodb.transactions import TransactWrite
 
@@ -124,7 +125,7 @@ def update_product(updated: Product, previous: Product) -> Product:
     """Set only the catalog fields, so concurrent stock and rating changes survive; moving
     to another category moves the count with it, all in one transaction."""
     bind_models()
-    actions = [
+    actions: list[Action] = [
         ProductRecord.name.set(updated.name),
         ProductRecord.description.set(updated.description),
         ProductRecord.price.set(updated.price),
@@ -138,8 +139,7 @@ def update_product(updated: Product, previous: Product) -> Product:
         else ProductRecord.image_key.remove(),
     ]
     actions += [
-        getattr(ProductRecord, name).set(value)
-        for name, value in _derived_values(updated).items()
+        getattr(ProductRecord, name).set(value) for name, value in _derived_values(updated).items()
     ]
     moved = updated.category_id != previous.category_id
     try:
@@ -225,6 +225,7 @@ def _price_range(query: ProductQuery) -> Condition | None:
 def list_products(query: ProductQuery) -> Page[Product]:
     bind_models()
     index: Index[Any]
+    hash_value: int | str
     if query.category_id is not None:
         index, hash_value = CATEGORY_INDEXES[query.sort_field], query.category_id
         scope = f"category-products-{query.category_id}-{query.ordering or 'id'}"

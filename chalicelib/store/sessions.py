@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist
-
 from chalicelib.domain.entities import Session, User
 from chalicelib.store.batch import batch_get_one_each
 from chalicelib.store.models import SessionRecord, UserRecord, bind_models
@@ -45,10 +43,8 @@ def get_session_and_user(token_hash: str, user_id: int) -> tuple[Session | None,
 
 def delete_session(token_hash: str) -> None:
     bind_models()
-    try:
-        SessionRecord.get(token_hash).delete()
-    except DoesNotExist:
-        pass
+    # A delete of a missing item succeeds, so no read is needed first.
+    SessionRecord(token_hash).delete()
 
 
 def delete_sessions_of_user(user_id: int, keep_token_hash: str | None = None) -> None:

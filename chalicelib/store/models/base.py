@@ -48,9 +48,7 @@ def bind_models(settings: Settings | None = None) -> None:
             model.Meta.region = settings.aws_region
             model.Meta.host = settings.aws_endpoint_url
             model._connection = None
-        _shared_connection = Connection(
-            region=settings.aws_region, host=settings.aws_endpoint_url
-        )
+        _shared_connection = Connection(region=settings.aws_region, host=settings.aws_endpoint_url)
         _bound_to = settings
 
 

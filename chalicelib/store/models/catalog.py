@@ -45,8 +45,8 @@ def _product_index(name: str, hash_attribute: str, range_attribute: str) -> type
     hash_type = UnicodeAttribute if hash_attribute == "scope" else NumberAttribute
     range_type = NumberAttribute if range_attribute == "id" else UnicodeAttribute
     meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
-    index_metaclass = type(GlobalSecondaryIndex)
-    return index_metaclass(
+    # type() picks GlobalSecondaryIndex's metaclass, as a class statement would.
+    return type(
         name,
         (GlobalSecondaryIndex,),
         {
@@ -89,7 +89,5 @@ class ProductRecord(ShopModel):
     catalog_by_price = _product_index("products_by_price", "scope", "price_key")()
     catalog_by_name = _product_index("products_by_name", "scope", "name_key")()
     category_by_id = _product_index("category_products_by_id", "category_id", "id")()
-    category_by_price = _product_index(
-        "category_products_by_price", "category_id", "price_key"
-    )()
+    category_by_price = _product_index("category_products_by_price", "category_id", "price_key")()
     category_by_name = _product_index("category_products_by_name", "category_id", "name_key")()

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+
+from chalicelib.api.http import json_body, path_id, query_params
+from chalicelib.api.pages import page_response
+from chalicelib.api.products import product_query, product_view
+from chalicelib.api.responses import model_response, no_content
+from chalicelib.api.routing import endpoint
+from chalicelib.api.security import require_staff
+from chalicelib.domain.entities import Category
+from chalicelib.schemas.catalog import (
+    CategoryCreate,
+    CategoryPatch,
+    CategoryPublic,
+    ProductPublic,
+)
+from chalicelib.schemas.queries import PageQuery, ProductListQuery
+from chalicelib.schemas.validation import validate
+from chalicelib.services import catalog
+from chalicelib.store.media_urls import public_url
+
+categories = Blueprint(__name__)
+CATEGORY = "/api/categories/{category_id}"
+
+
+def category_view(category: Category) -> CategoryPublic:
+    return CategoryPublic.of(category, public_url(category.image_key))
+
+
+@endpoint(categories, "/api/categories", "GET", summary="Categories by id",
+          response=CategoryPublic, many=True, paged=True, query=PageQuery)  # fmt: skip
+def list_categories(request: Request) -> Response:
+    query = validate(PageQuery, query_params(request))
+    page = catalog.list_categories(query.limit, query.cursor)
+    return page_response(request, [category_view(c) for c in page.items], page.next_cursor)
+
+
+@endpoint(categories, "/api/categories", "POST", summary="Create a category", access="staff",
+          body=CategoryCreate, response=CategoryPublic, status=201)  # fmt: skip
+def create_category(request: Request) -> Response:
+    actor = require_staff(request).user
+    fields = validate(CategoryCreate, json_body(request))
+    return model_response(category_view(catalog.create_category(actor, fields.model_dump())), 201)
+
+
+@endpoint(categories, CATEGORY, "GET", summary="A category", response=CategoryPublic)
+def get_category(request: Request, category_id: str) -> Response:
+    return model_response(category_view(catalog.get_category(path_id(category_id))))
+
+
+def _update(
+    request: Request, category_id: str, schema: type[CategoryCreate] | type[CategoryPatch]
+) -> Response:
+    actor = require_staff(request).user
+    changes = validate(schema, json_body(request)).model_dump(exclude_none=True)
+    category = catalog.update_category(actor, path_id(category_id), changes)
+    return model_response(category_view(category))
+
+
+@endpoint(categories, CATEGORY, "PUT", summary="Replace a category", access="staff",
+          body=CategoryCreate, response=CategoryPublic)  # fmt: skip
+def replace_category(request: Request, category_id: str) -> Response:
+    return _update(request, category_id, CategoryCreate)
+
+
+@endpoint(categories, CATEGORY, "PATCH", summary="Change a category", access="staff",
+          body=CategoryPatch, response=CategoryPublic)  # fmt: skip
+def patch_category(request: Request, category_id: str) -> Response:
+    return _update(request, category_id, CategoryPatch)
+
+
+@endpoint(categories, CATEGORY, "DELETE", summary="Delete an empty category", access="staff",
+          status=204, errors=(409,))  # fmt: skip
+def delete_category(request: Request, category_id: str) -> Response:
+    actor = require_staff(request).user
+    catalog.delete_category(actor, path_id(category_id))
+    return no_content()
+
+
+@endpoint(categories, CATEGORY + "/products", "GET", summary="The products of a category",
+          response=ProductPublic, many=True, paged=True, query=ProductListQuery)  # fmt: skip
+def list_category_products(request: Request, category_id: str) -> Response:
+    query = product_query(request, category_id=path_id(category_id))
+    page = catalog.list_category_products(query)
+    return page_response(request, [product_view(p) for p in page.items], page.next_cursor)

@@ -1,0 +1,166 @@
+"""The OpenAPI 3.1 document, built from the route table and the pydantic schemas, so it
+cannot drift from the code."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from chalicelib.api.routing import OPERATIONS, Operation
+
+REF = "#/components/schemas/{model}"
+PATH_PARAMETER = re.compile(r"{(\w+)}")
+ERROR_DESCRIPTIONS = {
+    400: "Invalid input: field errors or a detail",
+    401: "No credentials, or invalid or expired ones",
+    403: "Not allowed, or a failed CSRF check",
+    404: "Not found",
+    409: "Conflicts with stored state",
+    413: "Body too large",
+    415: "Unsupported content type",
+    429: "Throttled; see Retry-After",
+    503: "The database is busy; see Retry-After",
+}
+SECURITY_SCHEMES = {
+    "token": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": "`Token <token>` from POST /api/auth/login/",
+    },
+    "bearer": {"type": "http", "scheme": "bearer"},
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "sessionid",
+        "description": "Unsafe methods also need header X-CSRFToken equal to the csrftoken cookie.",
+    },
+}
+ERROR_SCHEMAS = {
+    "Detail": {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    "FieldErrors": {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+class _Schemas:
+    """Component schemas, with request bodies in validation mode and responses in
+    serialization mode (they differ where a field is serialized, e.g. money as text)."""
+
+    def __init__(self) -> None:
+        keys: dict[tuple[type[BaseModel], str], None] = {}
+        for operation in OPERATIONS:
+            if operation.body is not None:
+                keys[(operation.body, "validation")] = None
+            if operation.response is not None:
+                keys[(operation.response, "serialization")] = None
+        refs, document = models_json_schema(list(keys), ref_template=REF)  # type: ignore[arg-type]
+        self.refs: dict[tuple[type[BaseModel], str], dict[str, Any]] = dict(refs)  # type: ignore[arg-type]
+        self.components = {**document.get("$defs", {}), **ERROR_SCHEMAS}
+
+    def body(self, model: type[BaseModel]) -> dict[str, Any]:
+        return self.refs[(model, "validation")]
+
+    def response(self, model: type[BaseModel]) -> dict[str, Any]:
+        return self.refs[(model, "serialization")]
+
+
+def _parameters(operation: Operation) -> list[dict[str, Any]]:
+    parameters: list[dict[str, Any]] = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+        for name in PATH_PARAMETER.findall(operation.path)
+    ]
+    if operation.query is not None:
+        schema = operation.query.model_json_schema()
+        for name, field_schema in schema.get("properties", {}).items():
+            parameters.append(
+                {"name": name, "in": "query", "required": False, "schema": field_schema}
+            )
+    return parameters
+
+
+def _success(operation: Operation, schemas: _Schemas) -> dict[str, Any]:
+    if operation.status == 204:
+        return {"description": "No content"}
+    response: dict[str, Any] = {"description": operation.summary}
+    if operation.response is not None:
+        schema: dict[str, Any] = schemas.response(operation.response)
+        if operation.many:
+            schema = {"type": "array", "items": schema}
+        response["content"] = {"application/json": {"schema": schema}}
+    else:
+        response["content"] = {"application/json": {"schema": {"type": "object"}}}
+    if operation.paged:
+        response["headers"] = {
+            "Link": {
+                "description": 'Present when more items follow: `<url>; rel="next"`',
+                "schema": {"type": "string"},
+            }
+        }
+    return response
+
+
+def _error_statuses(operation: Operation) -> list[int]:
+    statuses = {400, 503, *operation.errors}
+    if operation.access != "public":
+        statuses |= {401, 403}
+    if PATH_PARAMETER.search(operation.path):
+        statuses.add(404)
+    return sorted(statuses)
+
+
+def _operation(operation: Operation, schemas: _Schemas) -> dict[str, Any]:
+    described: dict[str, Any] = {
+        "summary": operation.summary,
+        "operationId": f"{operation.method.lower()}{operation.path.replace('/', '_')}",
+        "tags": [operation.path.split("/")[2]],
+        "parameters": _parameters(operation),
+        "responses": {str(operation.status): _success(operation, schemas)},
+    }
+    for status in _error_statuses(operation):
+        schema = "FieldErrors" if status == 400 else "Detail"
+        described["responses"][str(status)] = {
+            "description": ERROR_DESCRIPTIONS[status],
+            "content": {"application/json": {"schema": {"$ref": REF.format(model=schema)}}},
+        }
+    if operation.body is not None:
+        described["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": schemas.body(operation.body)}},
+        }
+    if operation.access == "public":
+        described["security"] = []
+    else:
+        described["security"] = [{"token": []}, {"bearer": []}, {"session": []}]
+        if operation.access == "staff":
+            described["description"] = "Staff only."
+    return described
+
+
+def openapi_document(server_url: str) -> dict[str, Any]:
+    schemas = _Schemas()
+    paths: dict[str, dict[str, Any]] = {}
+    for operation in OPERATIONS:
+        path = operation.path.rstrip("/") + "/"
+        paths.setdefault(path, {})[operation.method.lower()] = _operation(operation, schemas)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Shop API",
+            "version": "1.0.0",
+            "description": "Categories, products, users and sessions. Every path also "
+            "works without its trailing slash. Lists are paged with `limit` and `cursor`.",
+        },
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {"schemas": schemas.components, "securitySchemes": SECURITY_SCHEMES},
+    }

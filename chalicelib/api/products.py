@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+
+from chalicelib.api.http import json_body, path_id, query_params
+from chalicelib.api.pages import page_response
+from chalicelib.api.responses import model_response, no_content
+from chalicelib.api.routing import endpoint
+from chalicelib.api.security import require_staff
+from chalicelib.domain.catalog import ProductQuery
+from chalicelib.domain.entities import Product
+from chalicelib.schemas.catalog import ProductCreate, ProductPatch, ProductPublic
+from chalicelib.schemas.queries import ProductListQuery
+from chalicelib.schemas.validation import validate
+from chalicelib.services import catalog
+from chalicelib.store.media_urls import public_url
+
+products = Blueprint(__name__)
+PRODUCT = "/api/products/{product_id}"
+
+
+def product_view(product: Product) -> ProductPublic:
+    return ProductPublic.of(product, public_url(product.image_key))
+
+
+def product_query(request: Request, category_id: int | None = None) -> ProductQuery:
+    params = validate(ProductListQuery, query_params(request))
+    return params.to_query(category_id)
+
+
+@endpoint(products, "/api/products", "GET", summary="Products, filtered and ordered",
+          response=ProductPublic, many=True, paged=True, query=ProductListQuery)  # fmt: skip
+def list_products(request: Request) -> Response:
+    page = catalog.list_products(product_query(request))
+    return page_response(request, [product_view(p) for p in page.items], page.next_cursor)
+
+
+@endpoint(products, "/api/products", "POST", summary="Create a product", access="staff",
+          body=ProductCreate, response=ProductPublic, status=201)  # fmt: skip
+def create_product(request: Request) -> Response:
+    actor = require_staff(request).user
+    fields = validate(ProductCreate, json_body(request))
+    return model_response(product_view(catalog.create_product(actor, fields.model_dump())), 201)
+
+
+@endpoint(products, PRODUCT, "GET", summary="A product", response=ProductPublic)
+def get_product(request: Request, product_id: str) -> Response:
+    return model_response(product_view(catalog.get_product(path_id(product_id))))
+
+
+def _update(
+    request: Request, product_id: str, schema: type[ProductCreate] | type[ProductPatch]
+) -> Response:
+    actor = require_staff(request).user
+    changes = validate(schema, json_body(request)).model_dump(exclude_none=True)
+    return model_response(product_view(catalog.update_product(actor, path_id(product_id), changes)))
+
+
+@endpoint(products, PRODUCT, "PUT", summary="Replace a product", access="staff",
+          body=ProductCreate, response=ProductPublic)  # fmt: skip
+def replace_product(request: Request, product_id: str) -> Response:
+    return _update(request, product_id, ProductCreate)
+
+
+@endpoint(products, PRODUCT, "PATCH", summary="Change a product", access="staff",
+          body=ProductPatch, response=ProductPublic)  # fmt: skip
+def patch_product(request: Request, product_id: str) -> Response:
+    return _update(request, product_id, ProductPatch)
+
+
+@endpoint(products, PRODUCT, "DELETE", summary="Delete a product", access="staff", status=204)
+def delete_product(request: Request, product_id: str) -> Response:
+    actor = require_staff(request).user
+    catalog.delete_product(actor, path_id(product_id))
+    return no_content()

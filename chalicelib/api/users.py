@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+
+from chalicelib.api.http import json_body, path_id, query_params
+from chalicelib.api.pages import page_response
+from chalicelib.api.responses import model_response, no_content
+from chalicelib.api.routing import endpoint
+from chalicelib.api.security import require_user
+from chalicelib.schemas.queries import PageQuery
+from chalicelib.schemas.users import UserCreate, UserPatch, UserPublic, UserReplace, changes_of
+from chalicelib.schemas.validation import validate
+from chalicelib.services import accounts
+
+users = Blueprint(__name__)
+USER = "/api/users/{user_id}"
+
+
+@endpoint(
+    users, "/api/users", "POST", summary="Sign up", body=UserCreate, response=UserPublic,
+    status=201,
+)  # fmt: skip
+def signup(request: Request) -> Response:
+    fields = validate(UserCreate, json_body(request))
+    return model_response(UserPublic.of(accounts.signup(fields.model_dump())), 201)
+
+
+@endpoint(
+    users, "/api/users", "GET", summary="Staff: every user; others: only themselves",
+    access="user", response=UserPublic, many=True, paged=True, query=PageQuery,
+)  # fmt: skip
+def list_users(request: Request) -> Response:
+    actor = require_user(request).user
+    query = validate(PageQuery, query_params(request))
+    page = accounts.list_users(actor, query.limit, query.cursor)
+    return page_response(request, [UserPublic.of(user) for user in page.items], page.next_cursor)
+
+
+@endpoint(users, "/api/users/me", "GET", summary="The current user", access="user",
+          response=UserPublic)  # fmt: skip
+def me(request: Request) -> Response:
+    return model_response(UserPublic.of(require_user(request).user))
+
+
+@endpoint(users, USER, "GET", summary="A user (themself or staff)", access="user",
+          response=UserPublic)  # fmt: skip
+def get_user(request: Request, user_id: str) -> Response:
+    actor = require_user(request).user
+    return model_response(UserPublic.of(accounts.get_user(actor, path_id(user_id))))
+
+
+def _update(
+    request: Request, user_id: str, schema: type[UserReplace] | type[UserPatch]
+) -> Response:
+    principal = require_user(request)
+    changes = changes_of(validate(schema, json_body(request)), partial=schema is UserPatch)
+    user = accounts.update_user(principal.user, path_id(user_id), changes, principal.session)
+    return model_response(UserPublic.of(user))
+
+
+@endpoint(users, USER, "PUT", summary="Replace a user's profile", access="user",
+          body=UserReplace, response=UserPublic)  # fmt: skip
+def replace_user(request: Request, user_id: str) -> Response:
+    return _update(request, user_id, UserReplace)
+
+
+@endpoint(users, USER, "PATCH", summary="Change some of a user's fields", access="user",
+          body=UserPatch, response=UserPublic)  # fmt: skip
+def patch_user(request: Request, user_id: str) -> Response:
+    return _update(request, user_id, UserPatch)
+
+
+@endpoint(users, USER, "DELETE", summary="Delete a user, their sessions and cart",
+          access="user", status=204)  # fmt: skip
+def delete_user(request: Request, user_id: str) -> Response:
+    actor = require_user(request).user
+    accounts.delete_user(actor, path_id(user_id))
+    return no_content()

@@ -1,0 +1,52 @@
+"""`chalice local`, with the two things the shop needs from a local server:
+
+- concurrent requests are isolated: Chalice's LocalChalice keeps ``current_request`` per
+  thread (the test suite proves it, since a shared attribute would mix up users);
+- an unknown path answers 404 in the API's error shape with CORS headers, as the deployed
+  API does through its GatewayResponses, instead of API Gateway's bare 403.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from chalice.cli.factory import CLIFactory
+from chalice.local import (
+    ChaliceRequestHandler,
+    CustomLocalChalice,
+    ForbiddenError,
+    LocalChalice,
+    LocalDevServer,
+    LocalGatewayException,
+)
+
+from chalicelib.api.cors import cors_headers, preflight_headers
+
+PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class ShopRequestHandler(ChaliceRequestHandler):
+    def _send_error_response(self, error: LocalGatewayException) -> None:
+        if not isinstance(error, ForbiddenError):
+            super()._send_error_response(error)
+            return
+        origin = self.headers.get("origin")
+        if self.command == "OPTIONS":
+            self._send_http_response(200, preflight_headers(origin), None)
+            return
+        headers = {"Content-Type": "application/json", **cors_headers(origin)}
+        self._send_http_response(404, headers, json.dumps({"detail": "Not found."}))
+
+    def log_message(self, format: str, *args: object) -> None:
+        """The app logs one JSON line per request; the default access log would double it."""
+
+
+def create_server(host: str, port: int, stage: str = "local") -> LocalDevServer:
+    factory = CLIFactory(PROJECT_DIR, environ=os.environ)
+    # Applies the stage's environment variables, then imports app.py.
+    config = factory.create_config_obj(chalice_stage_name=stage)
+    app = config.chalice_app
+    CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+    app.__class__ = CustomLocalChalice
+    return LocalDevServer(app, config, host, port, handler_cls=ShopRequestHandler)

@@ -1,0 +1,45 @@
+"""Creating this stage's tables and media bucket, for local runs and tests. Deployed
+stages get them from the CloudFormation template instead."""
+
+from __future__ import annotations
+
+from botocore.exceptions import ClientError
+from pynamodb.exceptions import TableError
+
+from chalicelib.config import get_settings
+from chalicelib.store.models import all_models, bind_models
+from chalicelib.store.models.base import ShopModel
+
+
+def _create_table(model: type[ShopModel]) -> bool:
+    if model.exists():
+        return False
+    try:
+        # Also switches on TTL for models that declare a TTLAttribute.
+        model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+    except TableError as error:
+        # Another process created it between the check and the call.
+        if "ResourceInUseException" not in str(error.cause or error):
+            raise
+        return False
+    return True
+
+
+def create_tables() -> list[str]:
+    """Create the missing tables; returns the names of those created."""
+    bind_models()
+    return [model.Meta.table_name for model in all_models() if _create_table(model)]
+
+
+def create_bucket() -> bool:
+    import boto3  # only `manage.py init` needs S3 here
+
+    settings = get_settings()
+    s3 = boto3.client("s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
+    try:
+        s3.create_bucket(Bucket=settings.media_bucket)
+    except ClientError as error:
+        if error.response["Error"]["Code"] in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+            return False
+        raise
+    return True
