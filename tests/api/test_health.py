@@ -1,0 +1,33 @@
+def test_health_answers_ok_when_the_database_answers(api):
+    reply = api.get("/api/health/")
+    assert (reply.status, reply.body) == (200, {"status": "ok"})
+
+
+def test_a_path_works_without_its_trailing_slash(api):
+    assert api.get("/api/health").status == 200
+
+
+def test_schema_is_an_openapi_3_1_document_listing_every_route(api):
+    from app import app
+
+    reply = api.get("/api/schema/")
+    assert reply.status == 200
+    assert reply.body["openapi"].startswith("3.1")
+    documented = {
+        (path.rstrip("/"), method.upper())
+        for path, methods in reply.body["paths"].items()
+        for method in methods
+    }
+    served = {
+        (path, method)
+        for path, methods in app.routes.items()
+        for method, entry in methods.items()
+        if entry.view_name not in ("method_not_allowed", "answer_preflight")
+    }
+    assert served == documented
+
+
+def test_schema_passes_the_openapi_validator(api):
+    from openapi_spec_validator import validate
+
+    validate(api.get("/api/schema/").body)
