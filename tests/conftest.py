@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -22,6 +23,10 @@ TEST_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": "us-east-1",
 }
 os.environ.update(TEST_ENVIRONMENT)
+# moto's request recorder (used to count DynamoDB calls) reads its path at import.
+os.environ.setdefault(
+    "MOTO_RECORDER_FILEPATH", os.path.join(tempfile.gettempdir(), f"moto-recording-{os.getpid()}")
+)
 for variable in ("AWS_PROFILE", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3"):
     os.environ.pop(variable, None)
 

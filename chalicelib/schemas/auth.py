@@ -1,21 +1,18 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-
+from chalicelib.schemas.base import Schema
 from chalicelib.schemas.users import UserPublic
 
 
-class LoginRequest(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class LoginRequest(Schema):
     username: str
     password: str
 
 
-class LoginResponse(BaseModel):
+class LoginResponse(Schema):
     token: str
     user: UserPublic
 
 
-class Detail(BaseModel):
+class Detail(Schema):
     detail: str

@@ -3,10 +3,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from chalicelib.domain.catalog import MAX_PRICE
 from chalicelib.domain.entities import Category, Product
+from chalicelib.schemas.base import Schema
 from chalicelib.schemas.common import Money, NotBlank, Timestamp
 
 CategoryName = Annotated[str, StringConstraints(max_length=100), NotBlank]
@@ -16,19 +17,15 @@ Stock = Annotated[int, Field(ge=0)]
 Attribute = Annotated[str, Field(max_length=50)]
 
 
-class CategoryCreate(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class CategoryCreate(Schema):
     name: CategoryName
 
 
-class CategoryPatch(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class CategoryPatch(Schema):
     name: CategoryName | None = None
 
 
-class CategoryPublic(BaseModel):
+class CategoryPublic(Schema):
     id: int
     name: str
     image: str | None
@@ -41,9 +38,7 @@ class CategoryPublic(BaseModel):
         )
 
 
-class ProductCreate(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class ProductCreate(Schema):
     name: ProductName
     price: Price
     category: int
@@ -53,9 +48,7 @@ class ProductCreate(BaseModel):
     size: Attribute = ""
 
 
-class ProductPatch(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class ProductPatch(Schema):
     name: ProductName | None = None
     price: Price | None = None
     category: int | None = None
@@ -65,7 +58,7 @@ class ProductPatch(BaseModel):
     size: Attribute | None = None
 
 
-class ProductPublic(BaseModel):
+class ProductPublic(Schema):
     id: int
     name: str
     description: str

@@ -5,17 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from chalicelib.domain.catalog import MAX_PRICE, ProductQuery
+from chalicelib.schemas.base import Schema
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 
 
-class PageQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class PageQuery(Schema):
     limit: Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE
     cursor: str | None = None
 

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from chalicelib.domain.accounts import username_problems
 from chalicelib.domain.entities import User
+from chalicelib.schemas.base import Schema
 from chalicelib.schemas.common import Email, Timestamp
 
 
@@ -22,10 +23,8 @@ PersonName = Annotated[str, Field(max_length=150)]
 Phone = Annotated[str | None, Field(max_length=20)]
 
 
-class UserCreate(BaseModel):
+class UserCreate(Schema):
     """Signup. ``id``, ``is_staff`` and ``created_at`` in the body are ignored."""
-
-    model_config = ConfigDict(extra="ignore")
 
     username: Username
     password: Password
@@ -36,10 +35,8 @@ class UserCreate(BaseModel):
     address: str = ""
 
 
-class UserReplace(BaseModel):
+class UserReplace(Schema):
     """PUT: the profile in full; ``password`` and ``is_staff`` only when they change."""
-
-    model_config = ConfigDict(extra="ignore")
 
     username: Username
     email: Email
@@ -51,9 +48,7 @@ class UserReplace(BaseModel):
     is_staff: bool | None = None
 
 
-class UserPatch(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class UserPatch(Schema):
     username: Username | None = None
     email: Email | None = None
     first_name: PersonName | None = None
@@ -64,7 +59,7 @@ class UserPatch(BaseModel):
     is_staff: bool | None = None
 
 
-class UserPublic(BaseModel):
+class UserPublic(Schema):
     id: int
     username: str
     first_name: str
