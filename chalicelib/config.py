@@ -7,37 +7,41 @@ so nothing here is read at import time: ``get_settings()`` is called on first us
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
-
-from pydantic import BaseModel, Field, model_validator
+from typing import Any
 
 MIN_PRODUCTION_PASSWORD_ITERATIONS = 600_000
 LOCAL_STAGES = frozenset({"local", "test"})
 
 
-class Settings(BaseModel):
+@dataclass
+class Settings:
+    """A plain dataclass rather than a pydantic model: it is built on every cold start,
+    and a pydantic model class costs a cold Lambda container tens of milliseconds."""
+
     stage: str = "local"
     aws_region: str = "us-east-1"
     aws_endpoint_url: str | None = None
     table_prefix: str = ""
     media_bucket: str = ""
     media_base_url: str | None = None
-    session_days: int = Field(default=14, ge=1)
-    password_iterations: int = Field(default=MIN_PRODUCTION_PASSWORD_ITERATIONS, ge=1)
+    session_days: int = 14
+    password_iterations: int = MIN_PRODUCTION_PASSWORD_ITERATIONS
     cors_allowed_origins: tuple[str, ...] = ()
     login_failures_per_username: int = 10
     login_failures_per_address: int = 100
     login_window_seconds: int = 15 * 60
 
-    @model_validator(mode="after")
-    def _fill_stage_defaults(self) -> Settings:
+    def __post_init__(self) -> None:
+        self.session_days = _positive_int("SESSION_DAYS", self.session_days)
+        self.password_iterations = _positive_int("PASSWORD_ITERATIONS", self.password_iterations)
         if not self.table_prefix:
             self.table_prefix = f"shop-{self.stage}-"
         if not self.media_bucket:
             self.media_bucket = f"shop-{self.stage}-media"
         if not self.is_local and self.password_iterations < MIN_PRODUCTION_PASSWORD_ITERATIONS:
             raise ValueError("PASSWORD_ITERATIONS below 600000 is allowed only locally")
-        return self
 
     @property
     def is_local(self) -> bool:
@@ -51,12 +55,22 @@ class Settings(BaseModel):
         return f"{self.table_prefix}{table}"
 
 
+def _positive_int(name: str, value: object) -> int:
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, not {value!r}") from None
+    if number < 1:
+        raise ValueError(f"{name} must be at least 1")
+    return number
+
+
 def _split_origins(raw: str) -> tuple[str, ...]:
     return tuple(origin.strip() for origin in raw.split(",") if origin.strip())
 
 
 def settings_from_environment(env: dict[str, str] | os._Environ[str]) -> Settings:
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}
     mapping = {
         "STAGE": "stage",
         "AWS_ENDPOINT_URL": "aws_endpoint_url",
@@ -74,7 +88,7 @@ def settings_from_environment(env: dict[str, str] | os._Environ[str]) -> Setting
         fields["aws_region"] = region
     if env.get("CORS_ALLOWED_ORIGINS"):
         fields["cors_allowed_origins"] = _split_origins(env["CORS_ALLOWED_ORIGINS"])
-    return Settings.model_validate(fields)
+    return Settings(**fields)
 
 
 @lru_cache(maxsize=1)
