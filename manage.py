@@ -6,6 +6,7 @@ Every command honours STAGE (default ``local``) and AWS_ENDPOINT_URL.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -65,6 +66,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if os.environ.get("AWS_ENDPOINT_URL"):
+        from chalicelib.local.emulator import use_emulator_credentials
+
+        use_emulator_credentials()
     return int(args.run(args))
 
 

@@ -6,8 +6,6 @@ import logging
 import os
 import urllib.request
 
-from moto.server import ThreadedMotoServer
-
 LOOPBACK = "127.0.0.1"
 
 
@@ -26,6 +24,8 @@ class Emulator:
     def __init__(self, port: int) -> None:
         self.port = port
         self.url = f"http://{LOOPBACK}:{port}"
+        from moto.server import ThreadedMotoServer  # moto is a development dependency
+
         self._server = ThreadedMotoServer(ip_address=LOOPBACK, port=port, verbose=False)
 
     def start(self) -> Emulator:
