@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +12,7 @@ from chalice import Chalice, Response
 from chalice.app import Request
 
 from chalicelib.api.cors import cors_headers
+from chalicelib.api.logs import configure_logging, current_request_id
 
 logger = logging.getLogger("shop.access")
 
@@ -28,33 +28,39 @@ def _reshape_chalice_error(response: Response) -> None:
         response.headers["Content-Type"] = "application/json"
 
 
+def _request_id(request: Request) -> str | None:
+    """API Gateway's id for the request (the ``x-amzn-RequestId`` its client sees), else
+    the Lambda invocation's id (all that ``chalice local`` and the test client have)."""
+    context = request.context or {}
+    lambda_context = getattr(request, "lambda_context", None)
+    return context.get("requestId") or getattr(lambda_context, "aws_request_id", None)
+
+
 def _log(request: Request, response: Response, started: float) -> None:
     context = request.context or {}
-    record = {
+    fields = {
         "event": "request",
         "method": request.method,
         "path": context.get("path") or request.path,
         "status": response.status_code,
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-        "request_id": context.get("requestId"),
     }
-    logger.info(json.dumps(record))
+    logger.info("%s %s %s", request.method, fields["path"], response.status_code, extra=fields)
 
 
 def install_middleware(app: Chalice) -> None:
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stdout)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        logger.propagate = False
+    configure_logging()
 
     @app.middleware("http")
     def shape_every_response(request: Request, get_response: Callable[..., Any]) -> Response:
         started = time.perf_counter()
-        response: Response = get_response(request)
-        _reshape_chalice_error(response)
-        for name, value in cors_headers(request.headers.get("origin")).items():
-            response.headers.setdefault(name, value)
-        _log(request, response, started)
-        return response
+        request_id = current_request_id.set(_request_id(request))
+        try:
+            response: Response = get_response(request)
+            _reshape_chalice_error(response)
+            for name, value in cors_headers(request.headers.get("origin")).items():
+                response.headers.setdefault(name, value)
+            _log(request, response, started)
+            return response
+        finally:
+            current_request_id.reset(request_id)

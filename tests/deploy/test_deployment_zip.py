@@ -1,0 +1,105 @@
+"""The deployment zip carries the app and its runtime dependencies, nothing else."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from cloudformation import PROJECT_ROOT
+
+MAX_ZIP_BYTES = 25 * 1000 * 1000
+DEVELOPMENT_ONLY = {
+    "moto",
+    "pytest",
+    "_pytest",
+    "tests",
+    "benchmarks",
+    "cfnlint",
+    "mypy",
+    "ruff",
+    "openapi_spec_validator",
+    "manage.py",
+}
+
+
+def top_level_names(packaged: Path) -> set[str]:
+    with zipfile.ZipFile(packaged / "deployment.zip") as archive:
+        return {name.split("/", 1)[0] for name in archive.namelist()}
+
+
+def test_the_zip_holds_no_botocore_models_of_services_the_app_does_not_call(
+    packaged: Path,
+) -> None:
+    with zipfile.ZipFile(packaged / "deployment.zip") as archive:
+        services = {
+            name.split("/")[2]
+            for name in archive.namelist()
+            if name.startswith("botocore/data/") and name.count("/") > 2
+        }
+    assert services == {"dynamodb", "s3"}
+
+
+def test_the_zip_holds_no_test_files_or_development_tools(packaged: Path) -> None:
+    assert top_level_names(packaged) & DEVELOPMENT_ONLY == set()
+
+
+def test_the_zip_holds_the_app_and_the_libraries_it_imports(packaged: Path) -> None:
+    assert {"app.py", "chalicelib", "chalice", "pynamodb", "pydantic"} <= top_level_names(packaged)
+
+
+def pinned_requirements() -> set[str]:
+    """``name-version`` of every pin in requirements.txt, spelled as in a dist-info."""
+    pins = set()
+    for line in (PROJECT_ROOT / "requirements.txt").read_text().splitlines():
+        requirement = line.split("#", 1)[0].strip()
+        if "==" in requirement:
+            name, version = requirement.split("==")
+            pins.add(f"{name.strip().replace('-', '_').lower()}-{version.strip()}")
+    return pins
+
+
+def test_the_zip_holds_every_pinned_runtime_requirement(packaged: Path) -> None:
+    """chalice leaves out, with only a warning, a package that has no wheel for Lambda."""
+    installed = {
+        name.removesuffix(".dist-info").lower()
+        for name in top_level_names(packaged)
+        if name.endswith(".dist-info")
+    }
+    assert pinned_requirements() - installed == set()
+
+
+def test_the_zip_stays_under_25_mb(packaged: Path) -> None:
+    assert (packaged / "deployment.zip").stat().st_size < MAX_ZIP_BYTES
+
+
+BOTOCORE_AND_ITS_DEPENDENCIES = ("botocore/", "dateutil/", "jmespath/", "urllib3/", "six.py")
+CLIENTS_OF_THE_APP = """
+import sys, botocore.session
+assert botocore.__file__.startswith(sys.argv[1]), botocore.__file__
+session = botocore.session.get_session()
+for service in ("dynamodb", "s3"):
+    session.create_client(service, region_name="eu-west-1")
+local = dict(region_name="us-east-1", endpoint_url=sys.argv[2])
+session.create_client("dynamodb", **local).list_tables()
+session.create_client("s3", **local).list_buckets()
+"""
+
+
+def test_the_slimmed_botocore_still_serves_the_two_services_the_app_calls(
+    packaged: Path, tmp_path: Path, emulator: Any
+) -> None:
+    with zipfile.ZipFile(packaged / "deployment.zip") as archive:
+        names = [n for n in archive.namelist() if n.startswith(BOTOCORE_AND_ITS_DEPENDENCIES)]
+        archive.extractall(tmp_path, members=names)
+    result = subprocess.run(
+        [sys.executable, "-c", CLIENTS_OF_THE_APP, str(tmp_path), emulator.url],
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr

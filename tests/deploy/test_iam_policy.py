@@ -1,0 +1,181 @@
+"""The function's IAM policy: only the actions the code uses, only on this stage's tables,
+their indexes, the image prefixes of its bucket and its own log group."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from botocore.client import BaseClient
+from chalice.test import Client
+from cloudformation import (
+    DEPLOYED_STAGES,
+    allows,
+    as_list,
+    bucket_arn,
+    function_log_group,
+    log_group_arn,
+    media_bucket_name,
+    policy_file,
+    resolve,
+    table_arn,
+    tables_by_name,
+)
+from shopping_tour import shop_a_little
+
+# What each DynamoDB call needs from IAM. A transaction is authorised item by item.
+ITEM_ACTIONS = {
+    "GetItem",
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "Query",
+    "Scan",
+    "BatchGetItem",
+    "BatchWriteItem",
+}
+TRANSACT_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+    "Get": "GetItem",
+}
+
+
+def function_policies(template: dict[str, Any]) -> list[dict[str, Any]]:
+    role = template["Resources"]["ApiHandlerRole"]["Properties"]
+    return [policy["PolicyDocument"] for policy in role["Policies"]]
+
+
+def granted_resources(policy: dict[str, Any], stage: str) -> set[str]:
+    return {
+        resolve(resource, stage)
+        for statement in policy["Statement"]
+        for resource in as_list(statement["Resource"])
+    }
+
+
+def test_the_function_role_carries_the_prod_policy_file_and_nothing_else(
+    template: dict[str, Any],
+) -> None:
+    role = template["Resources"]["ApiHandlerRole"]["Properties"]
+    assert "ManagedPolicyArns" not in role
+    assert function_policies(template) == [policy_file("prod")]
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_no_statement_grants_a_wildcard_action_or_uses_a_negation(stage: str) -> None:
+    for statement in policy_file(stage)["Statement"]:
+        assert statement["Effect"] == "Allow"
+        assert not {"NotAction", "NotResource", "Principal"} & set(statement)
+        for action in as_list(statement["Action"]):
+            assert "*" not in action, statement
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_the_policy_names_only_this_stages_tables_indexes_image_prefixes_and_log_group(
+    template: dict[str, Any], stage: str
+) -> None:
+    tables = [table_arn(name) for name in tables_by_name(template, stage)]
+    bucket = bucket_arn(media_bucket_name(template, stage))
+    allowed = {
+        *tables,
+        *(f"{table}/index/*" for table in tables),
+        f"{bucket}/categories/*",
+        f"{bucket}/products/*",
+        log_group_arn(function_log_group(template, stage)) + ":*",
+    }
+    assert granted_resources(policy_file(stage), stage) - allowed == set()
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_the_policy_reaches_every_table_of_the_stage(template: dict[str, Any], stage: str) -> None:
+    policy = policy_file(stage)
+    for name in tables_by_name(template, stage):
+        assert allows(policy, "dynamodb:GetItem", table_arn(name), stage), name
+
+
+def _needed_permissions(operation: str, params: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(IAM action, table or index name | bucket/key) for one recorded API call."""
+    if operation in ITEM_ACTIONS - {"BatchGetItem", "BatchWriteItem"}:
+        index = f"/index/{params['IndexName']}" if params.get("IndexName") else ""
+        yield f"dynamodb:{operation}", params["TableName"] + index
+    elif operation in ("BatchGetItem", "BatchWriteItem"):
+        for table in params["RequestItems"]:
+            yield f"dynamodb:{operation}", table
+    elif operation in ("TransactWriteItems", "TransactGetItems"):
+        for item in params["TransactItems"]:
+            for kind, request in item.items():
+                yield f"dynamodb:{TRANSACT_ACTIONS[kind]}", request["TableName"]
+    elif operation in ("PutObject", "DeleteObject", "GetObject"):
+        yield f"s3:{operation}", f"{params['Bucket']}/{params['Key']}"
+    else:
+        yield f"unexpected call: {operation}", ""
+
+
+def _as_deployed_arn(target: str, template: dict[str, Any], stage: str) -> str:
+    """The test stage's name of a table or object, renamed to the deployed stage's ARN."""
+    if target.startswith("shop-test-media/"):
+        return bucket_arn(media_bucket_name(template, stage)) + target.removeprefix(
+            "shop-test-media"
+        )
+    return table_arn(target.replace("shop-test-", f"shop-{stage}-", 1))
+
+
+@pytest.fixture
+def recorded_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
+    calls: list[tuple[str, dict[str, Any]]] = []
+    make_api_call = BaseClient._make_api_call
+
+    def recording(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        calls.append((operation, params))
+        return make_api_call(client, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", recording)
+    return calls
+
+
+@pytest.fixture
+def needed_while_shopping(
+    store: None, recorded_calls: list[tuple[str, dict[str, Any]]]
+) -> set[tuple[str, str]]:
+    """(IAM action, table, index or object) of every AWS call the tour makes."""
+    from app import app
+
+    with Client(app, stage_name="test") as client:
+        shop_a_little(client)
+    made = {operation for operation, _ in recorded_calls}
+    assert {"TransactWriteItems", "BatchGetItem", "Query", "PutObject", "DeleteObject"} <= made
+    return {
+        needed
+        for operation, params in recorded_calls
+        for needed in _needed_permissions(operation, params)
+    }
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_the_policy_allows_every_call_the_api_makes_while_shopping(
+    needed_while_shopping: set[tuple[str, str]], template: dict[str, Any], stage: str
+) -> None:
+    policy = policy_file(stage)
+    denied = {
+        (action, target)
+        for action, target in needed_while_shopping
+        if not allows(policy, action, _as_deployed_arn(target, template, stage), stage)
+    }
+    assert denied == set()
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_the_policy_grants_no_data_action_that_shopping_does_not_use(
+    needed_while_shopping: set[tuple[str, str]], stage: str
+) -> None:
+    granted = {
+        action
+        for statement in policy_file(stage)["Statement"]
+        for action in as_list(statement["Action"])
+        if not action.startswith("logs:")
+    }
+    assert granted - {action for action, _ in needed_while_shopping} == set()
