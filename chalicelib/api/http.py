@@ -9,19 +9,27 @@ from urllib.parse import urlencode
 
 from chalice.app import Request
 
-from chalicelib.errors import MalformedRequest, NotFound
+from chalicelib.errors import MalformedRequest, NotFound, PayloadTooLarge
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Far above any form this API takes, and small enough that whatever it holds fits in one
+# DynamoDB item (400 KB; a product keeps its description twice, once for search).
+MAX_JSON_BODY_BYTES = 64 * 1024
 
 
 def json_body(request: Request) -> Any:
     raw = request.raw_body
     if not raw or not raw.strip():
         return {}
+    if len(raw) > MAX_JSON_BODY_BYTES:
+        raise PayloadTooLarge()
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+        data = json.loads(raw)
+        # A lone surrogate (e.g. "\ud800") parses but is not text that can be stored.
+        json.dumps(data, ensure_ascii=False).encode()
+    except (ValueError, RecursionError) as error:
         raise MalformedRequest(f"JSON parse error - {error}") from None
+    return data
 
 
 def query_params(request: Request) -> dict[str, str]:
@@ -34,7 +42,8 @@ def query_params(request: Request) -> dict[str, str]:
 
 def path_id(value: str) -> int:
     """Ids are positive integers; anything else names nothing (404, not 400)."""
-    if not value.isdigit() or int(value) < 1 or len(value) > 18:
+    # isdigit alone admits "²" and other digits int() refuses.
+    if not (value.isascii() and value.isdigit()) or int(value) < 1 or len(value) > 18:
         raise NotFound()
     return int(value)
 

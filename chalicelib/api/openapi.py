@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from chalicelib.api.routing import OPERATIONS, Operation
+from chalicelib.api.deferred import resolve
+from chalicelib.api.routing import MULTIPART, OPERATIONS, Operation, SchemaRef
 
 REF = "#/components/schemas/{model}"
 PATH_PARAMETER = re.compile(r"{(\w+)}")
@@ -52,17 +53,22 @@ ERROR_SCHEMAS = {
 }
 
 
+def _model(reference: SchemaRef | None) -> type[BaseModel] | None:
+    return None if reference is None else resolve(reference)
+
+
 class _Schemas:
     """Component schemas, with request bodies in validation mode and responses in
     serialization mode (they differ where a field is serialized, e.g. money as text)."""
 
-    def __init__(self) -> None:
+    def __init__(self, operations: list[Operation]) -> None:
         keys: dict[tuple[type[BaseModel], str], None] = {}
-        for operation in OPERATIONS:
-            if operation.body is not None:
-                keys[(operation.body, "validation")] = None
-            if operation.response is not None:
-                keys[(operation.response, "serialization")] = None
+        for operation in operations:
+            body, response = _model(operation.body), _model(operation.response)
+            if body is not None:
+                keys[(body, "validation")] = None
+            if response is not None:
+                keys[(response, "serialization")] = None
         refs, document = models_json_schema(list(keys), ref_template=REF)  # type: ignore[arg-type]
         self.refs: dict[tuple[type[BaseModel], str], dict[str, Any]] = dict(refs)  # type: ignore[arg-type]
         self.components = {**document.get("$defs", {}), **ERROR_SCHEMAS}
@@ -79,8 +85,9 @@ def _parameters(operation: Operation) -> list[dict[str, Any]]:
         {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
         for name in PATH_PARAMETER.findall(operation.path)
     ]
-    if operation.query is not None:
-        schema = operation.query.model_json_schema()
+    query = _model(operation.query)
+    if query is not None:
+        schema = query.model_json_schema()
         for name, field_schema in schema.get("properties", {}).items():
             parameters.append(
                 {"name": name, "in": "query", "required": False, "schema": field_schema}
@@ -92,8 +99,9 @@ def _success(operation: Operation, schemas: _Schemas) -> dict[str, Any]:
     if operation.status == 204:
         return {"description": "No content"}
     response: dict[str, Any] = {"description": operation.summary}
-    if operation.response is not None:
-        schema: dict[str, Any] = schemas.response(operation.response)
+    response_model = _model(operation.response)
+    if response_model is not None:
+        schema: dict[str, Any] = schemas.response(response_model)
         if operation.many:
             schema = {"type": "array", "items": schema}
         response["content"] = {"application/json": {"schema": schema}}
@@ -107,6 +115,14 @@ def _success(operation: Operation, schemas: _Schemas) -> dict[str, Any]:
             }
         }
     return response
+
+
+def _body_schema(content_type: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """A form upload carries the same fields as the JSON body, plus the image file."""
+    if content_type != MULTIPART:
+        return schema
+    image = {"type": "string", "format": "binary", "description": "JPEG, PNG, WebP or GIF"}
+    return {"allOf": [schema, {"type": "object", "properties": {"image": image}}]}
 
 
 def _error_statuses(operation: Operation) -> list[int]:
@@ -132,10 +148,14 @@ def _operation(operation: Operation, schemas: _Schemas) -> dict[str, Any]:
             "description": ERROR_DESCRIPTIONS[status],
             "content": {"application/json": {"schema": {"$ref": REF.format(model=schema)}}},
         }
-    if operation.body is not None:
+    body = _model(operation.body)
+    if body is not None:
         described["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": schemas.body(operation.body)}},
+            "content": {
+                content_type: {"schema": _body_schema(content_type, schemas.body(body))}
+                for content_type in operation.content_types
+            },
         }
     if operation.access == "public":
         described["security"] = []
@@ -147,7 +167,7 @@ def _operation(operation: Operation, schemas: _Schemas) -> dict[str, Any]:
 
 
 def openapi_document(server_url: str) -> dict[str, Any]:
-    schemas = _Schemas()
+    schemas = _Schemas(OPERATIONS)
     paths: dict[str, dict[str, Any]] = {}
     for operation in OPERATIONS:
         path = operation.path.rstrip("/") + "/"

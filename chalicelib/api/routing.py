@@ -17,6 +17,7 @@ from chalicelib.errors import MethodNotAllowed, ShopError
 JSON = "application/json"
 MULTIPART = "multipart/form-data"
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+SchemaRef = type[BaseModel] | str
 
 
 @dataclass(frozen=True)
@@ -25,13 +26,15 @@ class Operation:
     method: str
     summary: str
     access: str = "public"  # public | user | staff | cart (user or guest cart token)
-    body: type[BaseModel] | None = None
-    response: type[BaseModel] | None = None
+    # Schemas: a class, or "module:Class" text so that the route module need not import it.
+    body: SchemaRef | None = None
+    response: SchemaRef | None = None
     status: int = 200
     many: bool = False
     paged: bool = False
-    query: type[BaseModel] | None = None
+    query: SchemaRef | None = None
     errors: tuple[int, ...] = field(default=())
+    content_types: tuple[str, ...] = (JSON,)
 
 
 OPERATIONS: list[Operation] = []
@@ -61,7 +64,9 @@ def endpoint(
     def register(view: Callable[..., Response]) -> Callable[..., Response]:
         handler = guarded(view, lambda: blueprint.current_request)
         blueprint.route(path, methods=[method], content_types=list(content_types))(handler)
-        OPERATIONS.append(Operation(path=path, method=method, **described))
+        OPERATIONS.append(
+            Operation(path=path, method=method, content_types=content_types, **described)
+        )
         return view
 
     return register

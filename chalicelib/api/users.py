@@ -54,8 +54,11 @@ def _update(
     request: Request, user_id: str, schema: type[UserReplace] | type[UserPatch]
 ) -> Response:
     principal = require_user(request)
-    changes = changes_of(validate(schema, json_body(request)), partial=schema is UserPatch)
-    user = accounts.update_user(principal.user, path_id(user_id), changes, principal.session)
+    target = path_id(user_id)  # a malformed id is a 404 before the body is judged
+    # PUT requires what signup requires, but like DRF's ModelSerializer it changes only the
+    # fields sent: an optional field left out keeps its value instead of being blanked.
+    changes = changes_of(validate(schema, json_body(request)), partial=True)
+    user = accounts.update_user(principal.user, target, changes, principal.session)
     return model_response(UserPublic.of(user))
 
 

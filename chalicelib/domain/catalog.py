@@ -38,8 +38,14 @@ def price_sort_key(price: Decimal, product_id: int) -> str:
     return f"{price:015.2f}#{product_id:012d}"
 
 
+# Below every printable character, so that "Jacket" sorts before "Jacket blue" (a visible
+# separator such as "#" sorts after the space and would reverse them). Not NUL, which some
+# tools and clients treat as the end of a string.
+NAME_KEY_SEPARATOR = "\x01"
+
+
 def name_sort_key(name: str, product_id: int) -> str:
-    return f"{name.casefold()}#{product_id:012d}"
+    return f"{name.casefold()}{NAME_KEY_SEPARATOR}{product_id:012d}"
 
 
 def search_text(name: str, description: str) -> str:

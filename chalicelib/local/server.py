@@ -19,11 +19,17 @@ from chalice.local import (
     LocalChalice,
     LocalDevServer,
     LocalGatewayException,
+    ThreadedHTTPServer,
 )
 
 from chalicelib.api.cors import cors_headers, preflight_headers
 
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class ShopHTTPServer(ThreadedHTTPServer):
+    # The default backlog of 5 resets connections when a page opens many at once.
+    request_queue_size = 128
 
 
 class ShopRequestHandler(ChaliceRequestHandler):
@@ -49,4 +55,6 @@ def create_server(host: str, port: int, stage: str = "local") -> LocalDevServer:
     app = config.chalice_app
     CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
     app.__class__ = CustomLocalChalice
-    return LocalDevServer(app, config, host, port, handler_cls=ShopRequestHandler)
+    return LocalDevServer(
+        app, config, host, port, handler_cls=ShopRequestHandler, server_cls=ShopHTTPServer
+    )

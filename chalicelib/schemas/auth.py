@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import Field
+
 from chalicelib.schemas.base import Schema
 from chalicelib.schemas.users import UserPublic
 
 
 class LoginRequest(Schema):
-    username: str
-    password: str
+    # No stored username or password is longer; a longer one could not even be looked up.
+    username: Annotated[str, Field(max_length=150)]
+    password: Annotated[str, Field(max_length=128)]
 
 
 class LoginResponse(Schema):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from chalicelib.domain.catalog import MAX_PRICE, ProductQuery
 from chalicelib.schemas.base import Schema
@@ -17,6 +17,15 @@ MAX_PAGE_SIZE = 500
 class PageQuery(Schema):
     limit: Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE
     cursor: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ignore_blank_values(cls, data: Any) -> Any:
+        # As django-filter does: `?category=&search=` sent by an untouched form means "no
+        # filter", not an invalid one.
+        if isinstance(data, dict):
+            return {name: value for name, value in data.items() if value != ""}
+        return data
 
 
 class ProductListQuery(PageQuery):

@@ -32,10 +32,11 @@ def _message(error: ErrorDetails) -> str:
         "string_too_short": "This field may not be blank.",
         "greater_than_equal": f"Ensure this value is greater than or equal to {context.get('ge')}.",
         "less_than": f"Ensure this value is less than {context.get('lt')}.",
+        "less_than_equal": f"Ensure this value is less than or equal to {context.get('le')}.",
         "decimal_max_places": "Ensure that there are no more than "
         f"{context.get('decimal_places')} decimal places.",
-        "enum": f"Select a valid choice. Expected {context.get('expected')}.",
-        "literal_error": f"Select a valid choice. Expected {context.get('expected')}.",
+        "enum": f'"{error.get("input")}" is not a valid choice.',
+        "literal_error": f'"{error.get("input")}" is not a valid choice.',
     }
     if kind in messages:
         return messages[kind]

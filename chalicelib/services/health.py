@@ -1,8 +1,17 @@
 from __future__ import annotations
 
+from chalicelib.errors import ServiceUnavailable, ShopError
 from chalicelib.store import counters
+
+DATABASE_DOWN = "The database is not answering."
 
 
 def check_database() -> None:
-    """One cheap read; a failure surfaces as 503 through the usual error mapping."""
-    counters.peek("product")
+    """One cheap read. Whatever makes it fail (throttling, a missing table, no endpoint),
+    the database does not answer, which is a 503 for whoever probes the service."""
+    try:
+        counters.peek("product")
+    except ShopError:
+        raise
+    except Exception as error:
+        raise ServiceUnavailable(detail=DATABASE_DOWN) from error

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.exceptions import PynamoDBException
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
 from chalicelib.errors import ServiceUnavailable, ShopError
 
@@ -31,10 +31,26 @@ def error_code(exc: BaseException) -> str | None:
     return None
 
 
+# Why a transaction item was cancelled, when waiting helps: another transaction held the
+# item (two signups claiming one username at once), or the table was throttled.
+RETRYABLE_CANCELLATIONS = frozenset(
+    {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
+)
+
+
+def _cancelled_by_contention(exc: BaseException) -> bool:
+    if not isinstance(exc, TransactWriteError):
+        return False
+    return any(
+        reason is not None and reason.code in RETRYABLE_CANCELLATIONS
+        for reason in exc.cancellation_reasons
+    )
+
+
 def as_shop_error(exc: BaseException) -> ShopError | None:
     """The domain error for an infrastructure failure, or None for a real bug."""
     code = error_code(exc)
-    if code in RETRYABLE_CODES:
+    if code in RETRYABLE_CODES or _cancelled_by_contention(exc):
         return ServiceUnavailable(retry_after_seconds=1)
     if isinstance(exc, (BotoCoreError, PynamoDBException)) and code is None:
         # Connection-level failures (timeouts, endpoint unreachable).

@@ -47,10 +47,17 @@ def decode_cursor(scope: str, cursor: str, key_names: set[str]) -> dict[str, Any
     token, _, digest = cursor.partition(".")
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        decoded = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except ValueError:
         raise invalid from None
-    if digest != _digest(raw) or not isinstance(decoded, dict) or decoded.get("s") != scope:
+    # The digest is checked before parsing, so a made-up payload is never parsed (a deeply
+    # nested one would exhaust the parser's recursion).
+    if digest != _digest(raw):
+        raise invalid
+    try:
+        decoded = json.loads(raw)
+    except ValueError:
+        raise invalid from None
+    if not isinstance(decoded, dict) or decoded.get("s") != scope:
         raise invalid
     key = decoded.get("k")
     if not isinstance(key, dict) or set(key) != key_names:
@@ -61,6 +68,9 @@ def decode_cursor(scope: str, cursor: str, key_names: set[str]) -> dict[str, Any
 def _key_names(model: type[ShopModel], index: Index[Any]) -> set[str]:
     """The attributes of a LastEvaluatedKey on this index: the table key and the index key."""
     names = {model._hash_key_attribute().attr_name}
+    table_range_key = model._range_key_attribute()
+    if table_range_key is not None:
+        names.add(table_range_key.attr_name)
     names.update(
         attribute.attr_name
         for attribute in index.Meta.attributes.values()

@@ -4,9 +4,11 @@ against the moto server."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from chalice.test import Client
@@ -61,6 +63,31 @@ class Api:
     def as_token(self, token: str) -> Api:
         return Api(self.client, {"Authorization": f"Token {token}"})
 
+    def next_page(self, reply: Reply) -> Reply | None:
+        """Follows the ``Link: <absolute URL>; rel="next"`` of a list page, if any."""
+        url = next_link(reply)
+        if url is None:
+            return None
+        parts = urlsplit(url)
+        return self.get(f"{parts.path}?{parts.query}")
+
+    def all_pages(self, path: str, max_pages: int = 100) -> list[Any]:
+        """The items of ``path`` and of every page its next links lead to, in order."""
+        reply: Reply | None = self.get(path)
+        items: list[Any] = []
+        for _ in range(max_pages):
+            if reply is None:
+                return items
+            assert reply.status == 200, reply.body
+            items += reply.body
+            reply = self.next_page(reply)
+        raise AssertionError(f"the next links of {path} did not end within {max_pages} pages")
+
+
+def next_link(reply: Reply) -> str | None:
+    match = re.fullmatch(r'<([^>]+)>; rel="next"', reply.headers.get("Link", ""))
+    return match.group(1) if match else None
+
 
 @pytest.fixture
 def chalice_client(store: None) -> Iterator[Client]:
@@ -100,3 +127,99 @@ def staff(api: Api) -> Api:
 
     create_superuser("staff", "staff@example.com", PASSWORD)
     return api.as_token(login(api, "staff"))
+
+
+@pytest.fixture
+def settings() -> Any:
+    """The settings the app reads. A test changes one with ``monkeypatch.setattr``, which
+    puts it back afterwards; resetting them instead would rebind every model to new
+    connections, which costs about a second."""
+    from chalicelib.config import get_settings
+
+    return get_settings()
+
+
+@dataclass
+class Catalog:
+    """Creates categories and products through the API, as staff."""
+
+    staff: Api
+
+    def category(self, name: str = "Jackets") -> dict[str, Any]:
+        reply = self.staff.post("/api/categories/", {"name": name})
+        assert reply.status == 201, reply.body
+        return reply.body
+
+    def product(self, category: int, name: str = "White Jacket", **fields: Any) -> dict[str, Any]:
+        body = {"name": name, "price": "1400.00", "category": category, "stock": 5, **fields}
+        reply = self.staff.post("/api/products/", body)
+        assert reply.status == 201, reply.body
+        return reply.body
+
+
+@pytest.fixture
+def catalog(staff: Api) -> Catalog:
+    return Catalog(staff)
+
+
+@dataclass
+class People:
+    """Signs users up and logs them in through the API."""
+
+    api: Api
+    password: str = PASSWORD
+
+    def signup(self, username: str, **extra: Any) -> dict[str, Any]:
+        return signup(self.api, username, **extra)
+
+    def token(self, username: str, password: str = PASSWORD) -> str:
+        return login(self.api, username, password)
+
+    def client(self, username: str, password: str = PASSWORD) -> Api:
+        """A client carrying a fresh session token of ``username``."""
+        return self.api.as_token(login(self.api, username, password))
+
+
+@pytest.fixture
+def people(api: Api) -> People:
+    return People(api)
+
+
+@pytest.fixture(scope="module")
+def shared_api(emulator: object) -> Iterator[Api]:
+    """One client over tables emptied once per module, for modules whose tests only read
+    what module-scoped fixtures wrote (or are refused before writing anything). Emptying
+    the tables costs more than most tests, so read-only suites share them. A module that
+    uses this must not also use ``api``: its per-test reset would wipe the shared data."""
+    from app import app
+    from chalicelib.store.setup import create_bucket, create_tables
+
+    emulator.reset()  # type: ignore[attr-defined]
+    create_tables()
+    create_bucket()
+    with Client(app, stage_name="test") as client:
+        yield Api(client)
+
+
+@pytest.fixture(scope="module")
+def shared_staff(shared_api: Api) -> Api:
+    from chalicelib.services.accounts import create_superuser
+
+    create_superuser("staff", "staff@example.com", PASSWORD)
+    return shared_api.as_token(login(shared_api, "staff"))
+
+
+@pytest.fixture(scope="module")
+def shared_catalog(shared_staff: Api) -> Catalog:
+    return Catalog(shared_staff)
+
+
+@pytest.fixture(scope="module")
+def shared_people(shared_api: Api) -> People:
+    return People(shared_api)
+
+
+@pytest.fixture(scope="module")
+def shared_shopper(shared_people: People) -> Api:
+    shared_people.signup("shopper")
+    return shared_people.client("shopper")

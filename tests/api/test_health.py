@@ -31,3 +31,20 @@ def test_schema_passes_the_openapi_validator(api):
     from openapi_spec_validator import validate
 
     validate(api.get("/api/schema/").body)
+
+
+def test_health_is_503_with_retry_after_when_the_database_fails(api, emulator):
+    emulator.reset()  # the tables are gone: the database answers nothing useful
+    reply = api.get("/api/health/")
+    assert reply.status == 503
+    assert set(reply.body) == {"detail"}
+    assert int(reply.headers["Retry-After"]) > 0
+
+
+def test_health_needs_no_credentials_and_ignores_a_stale_cookie(api):
+    reply = api.get("/api/health/", headers={"Cookie": "sessionid=1.stale"})
+    assert (reply.status, reply.body) == (200, {"status": "ok"})
+
+
+def test_the_schema_is_public(api):
+    assert api.get("/api/schema").status == 200

@@ -1,0 +1,136 @@
+"""Fixtures for store and service tests against the moto server.
+
+``dynamodb_calls`` records every DynamoDB request the code makes, from any thread and any
+PynamoDB connection, so a test can assert how many calls a path costs and that none of
+them is a Scan.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from botocore.client import BaseClient
+
+from chalicelib.domain.entities import Category, User
+
+PASSWORD = "correct-horse-9"
+
+
+@dataclass(frozen=True)
+class Call:
+    operation: str
+    tables: tuple[str, ...]
+    params: dict[str, Any] = field(compare=False, repr=False)
+
+
+def _tables(params: dict[str, Any]) -> tuple[str, ...]:
+    if "TableName" in params:
+        return (params["TableName"],)
+    if "RequestItems" in params:
+        return tuple(sorted(params["RequestItems"]))
+    names = set()
+    for item in params.get("TransactItems", []):
+        for action in item.values():
+            names.add(action["TableName"])
+    return tuple(sorted(names))
+
+
+@dataclass
+class DynamoDBCalls:
+    """The DynamoDB operations made while recording, in the order they were made."""
+
+    calls: list[Call] = field(default_factory=list)
+    recording: bool = True
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, operation: str, params: dict[str, Any]) -> None:
+        if self.recording:
+            with self._lock:
+                self.calls.append(Call(operation, _tables(params), params))
+
+    @property
+    def operations(self) -> list[str]:
+        return [call.operation for call in self.calls]
+
+    def per_operation(self) -> Counter[str]:
+        return Counter(self.operations)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.calls.clear()
+
+    @contextmanager
+    def counting(self) -> Iterator[DynamoDBCalls]:
+        """Record only what happens inside the block (forgetting earlier calls)."""
+        self.clear()
+        self.recording = True
+        try:
+            yield self
+        finally:
+            self.recording = False
+
+
+@pytest.fixture
+def dynamodb_calls(store: None, monkeypatch: pytest.MonkeyPatch) -> DynamoDBCalls:
+    """Patched at the botocore client class: PynamoDB builds one client per connection
+    (and the batch and transaction helpers call the client directly), so a hook on any one
+    botocore session would miss some of them."""
+    recorder = DynamoDBCalls(recording=False)
+    original: Callable[..., Any] = BaseClient._make_api_call
+
+    def recording_call(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        if client.meta.service_model.service_name == "dynamodb":
+            recorder.add(operation, params)
+        return original(client, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", recording_call)
+    return recorder
+
+
+@pytest.fixture
+def staff(store: None) -> User:
+    from chalicelib.services.accounts import create_superuser
+
+    return create_superuser("staff", "staff@example.com", PASSWORD)
+
+
+@pytest.fixture
+def shopper(store: None) -> User:
+    from chalicelib.services.accounts import signup
+
+    return signup({"username": "shopper", "email": "shopper@example.com", "password": PASSWORD})
+
+
+@pytest.fixture
+def category(staff: User) -> Category:
+    from chalicelib.services.catalog import create_category
+
+    return create_category(staff, {"name": "Jackets"})
+
+
+def run_concurrently(calls: Sequence[Callable[[], Any]]) -> list[Any]:
+    """Start every call at the same moment, each on its own thread; the result of each, or
+    the exception it raised, in the order given."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], Any]) -> Any:
+        barrier.wait()
+        try:
+            return call()
+        except Exception as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+@pytest.fixture
+def concurrently() -> Callable[[Sequence[Callable[[], Any]]], list[Any]]:
+    return run_concurrently

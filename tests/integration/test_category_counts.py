@@ -1,0 +1,167 @@
+"""A category's product count is exact, so that deleting a category with products can be
+refused by a condition rather than a query."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from chalicelib.domain.entities import Category, Product, User
+from chalicelib.errors import Conflict, InvalidInput, NotFound
+from chalicelib.services import catalog
+from chalicelib.store import categories, products
+
+
+def add_product(staff: User, category: Category, name: str = "Parka") -> Product:
+    fields = {"name": name, "price": Decimal("99.00"), "stock": 3, "category": category.id}
+    return catalog.create_product(staff, fields)
+
+
+def count_of(category: Category) -> int:
+    return categories.get_category(category.id).product_count
+
+
+@pytest.fixture
+def other(staff: User) -> Category:
+    return catalog.create_category(staff, {"name": "Shoes"})
+
+
+def test_a_new_category_has_no_products(category: Category) -> None:
+    assert count_of(category) == 0
+
+
+def test_creating_products_counts_them(staff: User, category: Category) -> None:
+    for name in ("Parka", "Anorak", "Poncho"):
+        add_product(staff, category, name)
+
+    assert count_of(category) == 3
+
+
+def test_a_product_for_an_unknown_category_is_refused_on_category(staff: User) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        catalog.create_product(staff, {"name": "Parka", "price": Decimal(1), "category": 99})
+
+    assert set(refused.value.errors) == {"category"}
+
+
+def test_moving_a_product_moves_its_count(staff: User, category: Category, other: Category) -> None:
+    product = add_product(staff, category)
+
+    catalog.update_product(staff, product.id, {"category": other.id})
+
+    assert (count_of(category), count_of(other)) == (0, 1)
+
+
+def test_moving_a_product_copies_the_new_category_name(
+    staff: User, category: Category, other: Category
+) -> None:
+    product = add_product(staff, category)
+
+    moved = catalog.update_product(staff, product.id, {"category": other.id})
+
+    assert (moved.category_id, moved.category_name) == (other.id, "Shoes")
+
+
+def test_an_update_within_a_category_keeps_the_count(staff: User, category: Category) -> None:
+    product = add_product(staff, category)
+
+    catalog.update_product(staff, product.id, {"name": "Long parka", "category": category.id})
+
+    assert count_of(category) == 1
+
+
+def test_moving_to_an_unknown_category_is_refused_and_changes_nothing(
+    staff: User, category: Category
+) -> None:
+    product = add_product(staff, category)
+
+    with pytest.raises(InvalidInput):
+        catalog.update_product(staff, product.id, {"category": 99})
+
+    assert count_of(category) == 1
+    assert catalog.get_product(product.id).category_id == category.id
+
+
+def test_deleting_a_product_uncounts_it(staff: User, category: Category) -> None:
+    product = add_product(staff, category)
+
+    catalog.delete_product(staff, product.id)
+
+    assert count_of(category) == 0
+
+
+def test_deleting_a_category_with_products_is_a_conflict(staff: User, category: Category) -> None:
+    add_product(staff, category)
+
+    with pytest.raises(Conflict):
+        catalog.delete_category(staff, category.id)
+    assert categories.get_category(category.id).name == "Jackets"
+
+
+def test_a_category_can_be_deleted_once_its_products_are_gone(
+    staff: User, category: Category
+) -> None:
+    product = add_product(staff, category)
+    catalog.delete_product(staff, product.id)
+
+    catalog.delete_category(staff, category.id)
+
+    with pytest.raises(NotFound):
+        categories.get_category(category.id)
+
+
+def test_a_category_can_be_deleted_once_its_products_moved_away(
+    staff: User, category: Category, other: Category
+) -> None:
+    product = add_product(staff, category)
+    catalog.update_product(staff, product.id, {"category": other.id})
+
+    catalog.delete_category(staff, category.id)
+
+    with pytest.raises(Conflict):
+        catalog.delete_category(staff, other.id)
+
+
+def test_deleting_an_unknown_category_is_not_found(staff: User) -> None:
+    with pytest.raises(NotFound):
+        catalog.delete_category(staff, 99)
+
+
+def test_a_move_based_on_a_stale_read_keeps_the_counts_exact(
+    staff: User, category: Category, other: Category
+) -> None:
+    third = catalog.create_category(staff, {"name": "Hats"})
+    seen_by_both = add_product(staff, category)
+    products.update_product(
+        replace(seen_by_both, category_id=other.id, category_name=other.name), seen_by_both
+    )
+
+    with pytest.raises(Conflict):
+        products.update_product(
+            replace(seen_by_both, category_id=third.id, category_name=third.name), seen_by_both
+        )
+
+    assert [count_of(each) for each in (category, other, third)] == [0, 1, 0]
+
+
+def test_a_delete_based_on_a_stale_read_keeps_the_counts_exact(
+    staff: User, category: Category, other: Category
+) -> None:
+    seen_before_the_move = add_product(staff, category)
+    catalog.update_product(staff, seen_before_the_move.id, {"category": other.id})
+
+    with pytest.raises(Conflict):
+        products.delete_product(seen_before_the_move)
+
+    assert (count_of(category), count_of(other)) == (0, 1)
+
+
+def test_deleting_a_product_twice_is_not_found(staff: User, category: Category) -> None:
+    product = add_product(staff, category)
+    products.delete_product(product)
+
+    with pytest.raises(NotFound):
+        products.delete_product(product)
+    assert count_of(category) == 0

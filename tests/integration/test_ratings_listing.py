@@ -1,0 +1,133 @@
+"""Rating lists page through indexes in id order, and rating costs its budget in calls."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import pytest
+
+from chalicelib.domain.entities import Category, Product, User
+from chalicelib.domain.ratings import RatingQuery
+from chalicelib.errors import InvalidInput
+from chalicelib.services import accounts, catalog, ratings
+
+if TYPE_CHECKING:
+    from conftest import DynamoDBCalls
+
+PASSWORD = "correct-horse-9"
+
+
+@pytest.fixture
+def products(staff: User, category: Category) -> list[Product]:
+    return [
+        catalog.create_product(staff, {"name": name, "price": Decimal(10), "category": category.id})
+        for name in ("Parka", "Cap")
+    ]
+
+
+@pytest.fixture
+def raters(store: None) -> list[User]:
+    return [
+        accounts.signup({"username": name, "email": f"{name}@example.com", "password": PASSWORD})
+        for name in ("zoe", "ann", "max")
+    ]
+
+
+def every_page(query: RatingQuery) -> list[list[int]]:
+    pages = []
+    cursor = None
+    while True:
+        page = ratings.list_ratings(
+            RatingQuery(query.limit, cursor, query.product_id, query.user_id)
+        )
+        pages.append([rating.id for rating in page.items])
+        if page.next_cursor is None:
+            return pages
+        cursor = page.next_cursor
+
+
+@pytest.fixture
+def rated(products: list[Product], raters: list[User]) -> list[int]:
+    """Ratings made product by product, so that user order and id order differ."""
+    return [ratings.rate(user, product.id, 3, "")[0].id for product in products for user in raters]
+
+
+def test_all_ratings_page_in_id_order(rated: list[int]) -> None:
+    assert every_page(RatingQuery(limit=4)) == [rated[:4], rated[4:]]
+
+
+def test_a_products_ratings_page_in_id_order(products: list[Product], rated: list[int]) -> None:
+    pages = every_page(RatingQuery(limit=2, product_id=products[1].id))
+    assert pages == [rated[3:5], rated[5:]]
+
+
+def test_a_users_ratings_page_in_id_order(raters: list[User], rated: list[int]) -> None:
+    pages = every_page(RatingQuery(limit=1, user_id=raters[0].id))
+    assert pages == [[rated[0]], [rated[3]]]
+
+
+def test_both_filters_find_the_one_rating_of_that_user_for_that_product(
+    products: list[Product], raters: list[User], rated: list[int]
+) -> None:
+    page = ratings.list_ratings(RatingQuery(10, None, products[1].id, raters[2].id))
+    assert ([rating.id for rating in page.items], page.next_cursor) == ([rated[5]], None)
+
+
+def test_a_cursor_of_another_list_is_refused(products: list[Product], rated: list[int]) -> None:
+    cursor = ratings.list_ratings(RatingQuery(limit=1)).next_cursor
+    with pytest.raises(InvalidInput):
+        ratings.list_ratings(RatingQuery(limit=1, cursor=cursor, product_id=products[0].id))
+
+
+def test_a_cursor_is_refused_where_there_is_never_a_next_page(
+    products: list[Product], raters: list[User], rated: list[int]
+) -> None:
+    cursor = ratings.list_ratings(RatingQuery(limit=1)).next_cursor
+    with pytest.raises(InvalidInput):
+        ratings.list_ratings(RatingQuery(1, cursor, products[0].id, raters[0].id))
+
+
+def test_a_first_rating_costs_three_dynamodb_calls(
+    products: list[Product], shopper: User, dynamodb_calls: DynamoDBCalls
+) -> None:
+    with dynamodb_calls.counting():
+        ratings.rate(shopper, products[0].id, 5, "")
+    assert dynamodb_calls.operations == ["GetItem", "UpdateItem", "TransactWriteItems"]
+
+
+def test_replacing_a_rating_costs_two_dynamodb_calls(
+    products: list[Product], shopper: User, dynamodb_calls: DynamoDBCalls
+) -> None:
+    ratings.rate(shopper, products[0].id, 5, "")
+    with dynamodb_calls.counting():
+        ratings.rate(shopper, products[0].id, 4, "")
+    assert dynamodb_calls.operations == ["GetItem", "TransactWriteItems"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        RatingQuery(limit=5),
+        RatingQuery(limit=5, product_id=1),
+        RatingQuery(limit=5, user_id=1),
+        RatingQuery(limit=5, product_id=1, user_id=1),
+    ],
+)
+def test_a_page_of_ratings_is_one_call_and_never_a_scan(
+    query: RatingQuery, rated: list[int], dynamodb_calls: DynamoDBCalls
+) -> None:
+    with dynamodb_calls.counting():
+        ratings.list_ratings(query)
+    assert len(dynamodb_calls.operations) == 1
+    assert "Scan" not in dynamodb_calls.operations
+
+
+def test_deleting_a_user_or_a_product_with_ratings_scans_nothing(
+    staff: User, raters: list[User], products: list[Product], rated: list[int],
+    dynamodb_calls: DynamoDBCalls,
+) -> None:  # fmt: skip
+    with dynamodb_calls.counting():
+        accounts.delete_user(raters[0], raters[0].id)
+        catalog.delete_product(staff, products[0].id)
+    assert "Scan" not in dynamodb_calls.operations
