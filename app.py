@@ -3,11 +3,14 @@
 from chalice import Chalice
 
 from chalicelib.api.auth import auth_routes
+from chalicelib.api.cart import cart
 from chalicelib.api.categories import categories
 from chalicelib.api.health import health
 from chalicelib.api.middleware import install_middleware
+from chalicelib.api.orders import orders
 from chalicelib.api.preflight import answer_preflight
 from chalicelib.api.products import products
+from chalicelib.api.ratings import ratings
 from chalicelib.api.routing import install_fallbacks
 from chalicelib.api.schema import schema
 from chalicelib.api.users import users
@@ -15,7 +18,17 @@ from chalicelib.api.users import users
 app = Chalice(app_name="shop-api")
 app.api.binary_types.append("multipart/form-data")
 
-for blueprint in (health, schema, auth_routes, users, categories, products):
+for blueprint in (
+    health,
+    schema,
+    auth_routes,
+    users,
+    categories,
+    products,
+    ratings,
+    cart,
+    orders,
+):
     app.register_blueprint(blueprint)
 
 install_fallbacks(app, answer_preflight)

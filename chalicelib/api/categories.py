@@ -3,12 +3,13 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 from chalice.app import Request
 
-from chalicelib.api.http import json_body, path_id, query_params
+from chalicelib.api.http import path_id, query_params
 from chalicelib.api.pages import page_response
 from chalicelib.api.products import product_query, product_view
 from chalicelib.api.responses import model_response, no_content
-from chalicelib.api.routing import endpoint
+from chalicelib.api.routing import JSON, MULTIPART, endpoint
 from chalicelib.api.security import require_staff
+from chalicelib.api.uploads import fields_and_image
 from chalicelib.domain.entities import Category
 from chalicelib.schemas.catalog import (
     CategoryCreate,
@@ -38,11 +39,14 @@ def list_categories(request: Request) -> Response:
 
 
 @endpoint(categories, "/api/categories", "POST", summary="Create a category", access="staff",
-          body=CategoryCreate, response=CategoryPublic, status=201)  # fmt: skip
+          body=CategoryCreate, response=CategoryPublic, status=201, errors=(413,),
+          content_types=(JSON, MULTIPART))  # fmt: skip
 def create_category(request: Request) -> Response:
     actor = require_staff(request).user
-    fields = validate(CategoryCreate, json_body(request))
-    return model_response(category_view(catalog.create_category(actor, fields.model_dump())), 201)
+    data, image = fields_and_image(request)
+    fields = validate(CategoryCreate, data)
+    category = catalog.create_category(actor, fields.model_dump(), image.upload)
+    return model_response(category_view(category), 201)
 
 
 @endpoint(categories, CATEGORY, "GET", summary="A category", response=CategoryPublic)
@@ -54,19 +58,23 @@ def _update(
     request: Request, category_id: str, schema: type[CategoryCreate] | type[CategoryPatch]
 ) -> Response:
     actor = require_staff(request).user
-    changes = validate(schema, json_body(request)).model_dump(exclude_none=True)
-    category = catalog.update_category(actor, path_id(category_id), changes)
+    target = path_id(category_id)  # a malformed id is a 404 before the body is judged
+    data, image = fields_and_image(request)
+    changes = validate(schema, data).model_dump(exclude_none=True)
+    category = catalog.update_category(actor, target, changes, image)
     return model_response(category_view(category))
 
 
 @endpoint(categories, CATEGORY, "PUT", summary="Replace a category", access="staff",
-          body=CategoryCreate, response=CategoryPublic)  # fmt: skip
+          body=CategoryCreate, response=CategoryPublic, errors=(413,),
+          content_types=(JSON, MULTIPART))  # fmt: skip
 def replace_category(request: Request, category_id: str) -> Response:
     return _update(request, category_id, CategoryCreate)
 
 
 @endpoint(categories, CATEGORY, "PATCH", summary="Change a category", access="staff",
-          body=CategoryPatch, response=CategoryPublic)  # fmt: skip
+          body=CategoryPatch, response=CategoryPublic, errors=(413,),
+          content_types=(JSON, MULTIPART))  # fmt: skip
 def patch_category(request: Request, category_id: str) -> Response:
     return _update(request, category_id, CategoryPatch)
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 from chalice.app import Request
 
-from chalicelib.api.http import json_body, path_id, query_params
+from chalicelib.api.http import path_id, query_params
 from chalicelib.api.pages import page_response
 from chalicelib.api.responses import model_response, no_content
-from chalicelib.api.routing import endpoint
+from chalicelib.api.routing import JSON, MULTIPART, endpoint
 from chalicelib.api.security import require_staff
+from chalicelib.api.uploads import fields_and_image
 from chalicelib.domain.catalog import ProductQuery
 from chalicelib.domain.entities import Product
 from chalicelib.schemas.catalog import ProductCreate, ProductPatch, ProductPublic
@@ -37,11 +38,14 @@ def list_products(request: Request) -> Response:
 
 
 @endpoint(products, "/api/products", "POST", summary="Create a product", access="staff",
-          body=ProductCreate, response=ProductPublic, status=201)  # fmt: skip
+          body=ProductCreate, response=ProductPublic, status=201, errors=(413,),
+          content_types=(JSON, MULTIPART))  # fmt: skip
 def create_product(request: Request) -> Response:
     actor = require_staff(request).user
-    fields = validate(ProductCreate, json_body(request))
-    return model_response(product_view(catalog.create_product(actor, fields.model_dump())), 201)
+    data, image = fields_and_image(request)
+    fields = validate(ProductCreate, data)
+    product = catalog.create_product(actor, fields.model_dump(), image.upload)
+    return model_response(product_view(product), 201)
 
 
 @endpoint(products, PRODUCT, "GET", summary="A product", response=ProductPublic)
@@ -53,18 +57,24 @@ def _update(
     request: Request, product_id: str, schema: type[ProductCreate] | type[ProductPatch]
 ) -> Response:
     actor = require_staff(request).user
-    changes = validate(schema, json_body(request)).model_dump(exclude_none=True)
-    return model_response(product_view(catalog.update_product(actor, path_id(product_id), changes)))
+    target = path_id(product_id)  # a malformed id is a 404 before the body is judged
+    data, image = fields_and_image(request)
+    # PUT requires what create requires but, as in DRF, fields left out keep their values.
+    changes = validate(schema, data).model_dump(exclude_unset=True, exclude_none=True)
+    product = catalog.update_product(actor, target, changes, image)
+    return model_response(product_view(product))
 
 
 @endpoint(products, PRODUCT, "PUT", summary="Replace a product", access="staff",
-          body=ProductCreate, response=ProductPublic)  # fmt: skip
+          body=ProductCreate, response=ProductPublic, errors=(413,),
+          content_types=(JSON, MULTIPART))  # fmt: skip
 def replace_product(request: Request, product_id: str) -> Response:
     return _update(request, product_id, ProductCreate)
 
 
 @endpoint(products, PRODUCT, "PATCH", summary="Change a product", access="staff",
-          body=ProductPatch, response=ProductPublic)  # fmt: skip
+          body=ProductPatch, response=ProductPublic, errors=(413,),
+          content_types=(JSON, MULTIPART))  # fmt: skip
 def patch_product(request: Request, product_id: str) -> Response:
     return _update(request, product_id, ProductPatch)
 

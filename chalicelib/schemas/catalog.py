@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
 
 from chalicelib.domain.catalog import MAX_PRICE
 from chalicelib.domain.entities import Category, Product
@@ -13,16 +13,38 @@ from chalicelib.schemas.common import Money, NotBlank, Timestamp
 CategoryName = Annotated[str, StringConstraints(max_length=100), NotBlank]
 ProductName = Annotated[str, StringConstraints(max_length=200), NotBlank]
 Price = Annotated[Decimal, Field(ge=0, lt=MAX_PRICE, decimal_places=2, allow_inf_nan=False)]
-Stock = Annotated[int, Field(ge=0)]
+# The range of the original's PositiveIntegerField; DynamoDB refuses numbers of more than
+# 38 digits, so an unbounded integer could not always be stored.
+Stock = Annotated[int, Field(ge=0, le=2_147_483_647)]
 Attribute = Annotated[str, Field(max_length=50)]
+NOT_A_FILE = "The submitted data was not a file. Check the encoding type on the form."
+
+
+def _only_null(value: Any) -> None:
+    if value is not None:
+        raise ValueError(NOT_A_FILE)
+
+
+# In JSON the image can only be removed; a file comes in a multipart/form-data body, as a
+# file field ``image`` (the API layer takes it out before these schemas see the fields).
+ImageInput = Annotated[
+    None,
+    BeforeValidator(_only_null),
+    Field(
+        description="null removes the image. To upload one, send multipart/form-data with "
+        "the other fields and a file field `image` (JPEG, PNG, WebP or GIF, at most 4 MB)."
+    ),
+]
 
 
 class CategoryCreate(Schema):
     name: CategoryName
+    image: ImageInput = None
 
 
 class CategoryPatch(Schema):
     name: CategoryName | None = None
+    image: ImageInput = None
 
 
 class CategoryPublic(Schema):
@@ -46,6 +68,7 @@ class ProductCreate(Schema):
     description: str = ""
     color: Attribute = ""
     size: Attribute = ""
+    image: ImageInput = None
 
 
 class ProductPatch(Schema):
@@ -56,6 +79,7 @@ class ProductPatch(Schema):
     description: str | None = None
     color: Attribute | None = None
     size: Attribute | None = None
+    image: ImageInput = None
 
 
 class ProductPublic(Schema):

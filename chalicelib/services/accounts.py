@@ -11,7 +11,8 @@ from chalicelib.domain.accounts import can_manage_user, password_problems
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Session, User
 from chalicelib.errors import InvalidInput, NotFound, PermissionDenied
-from chalicelib.store import sessions, users
+from chalicelib.services import ratings
+from chalicelib.store import carts, sessions, users
 from chalicelib.store.pagination import Page
 
 PROFILE_FIELDS = ("username", "email", "first_name", "last_name", "phone", "address")
@@ -72,6 +73,8 @@ def update_user(
             password, get_settings().password_iterations
         )
     saved = users.save_user(updated, previous)
+    if saved.username != previous.username:
+        ratings.rename_author(user_id, saved.username)
     if password is not None:
         # Every other session of this user ends; the caller's own stays when it is theirs.
         keep = current_session.token_hash if current_session and actor.id == user_id else None
@@ -83,3 +86,7 @@ def delete_user(actor: User, user_id: int) -> None:
     user = get_user(actor, user_id)
     users.delete_user(user)
     sessions.delete_sessions_of_user(user_id)
+    carts.delete_user_cart(user_id)  # their orders stay, with their own copy of the name
+    # After the user is gone no rating of theirs can be written any more (every rating
+    # write checks that its author exists), so the sweep is not racing new ones.
+    ratings.remove_ratings_of_user(user_id)

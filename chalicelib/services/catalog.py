@@ -9,7 +9,10 @@ from chalicelib.domain.catalog import ProductQuery
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.errors import InvalidInput, NotFound, PermissionDenied
+from chalicelib.services import images, ratings
+from chalicelib.services.images import KEEP, ImageChange, ImageUpload
 from chalicelib.store import categories, products
+from chalicelib.store.images import CATEGORY_FOLDER, PRODUCT_FOLDER
 from chalicelib.store.pagination import Page
 
 PRODUCT_FIELDS = ("name", "description", "price", "stock", "color", "size")
@@ -20,10 +23,18 @@ def require_staff(actor: User | None) -> None:
         raise PermissionDenied()
 
 
-def create_category(actor: User, fields: dict[str, Any]) -> Category:
+def create_category(
+    actor: User, fields: dict[str, Any], image: ImageUpload | None = None
+) -> Category:
     require_staff(actor)
-    category = Category(id=categories.new_category_id(), name=fields["name"], created_at=utc_now())
-    return categories.create_category(category)
+    with images.stored_upload(image, CATEGORY_FOLDER) as image_key:
+        category = Category(
+            id=categories.new_category_id(),
+            name=fields["name"],
+            created_at=utc_now(),
+            image_key=image_key,
+        )
+        return categories.create_category(category)
 
 
 def get_category(category_id: int) -> Category:
@@ -34,16 +45,21 @@ def list_categories(limit: int, cursor: str | None) -> Page[Category]:
     return categories.list_categories(limit, cursor)
 
 
-def update_category(actor: User, category_id: int, changes: dict[str, Any]) -> Category:
+def update_category(
+    actor: User, category_id: int, changes: dict[str, Any], image: ImageChange = KEEP
+) -> Category:
     require_staff(actor)
     previous = categories.get_category(category_id)
-    updated = replace(previous, name=changes.get("name", previous.name))
-    return categories.update_category(updated, renamed=updated.name != previous.name)
+    with images.changed_image(previous.image_key, image, CATEGORY_FOLDER) as image_key:
+        updated = replace(previous, name=changes.get("name", previous.name), image_key=image_key)
+        return categories.update_category(updated, previous)
 
 
 def delete_category(actor: User, category_id: int) -> None:
     require_staff(actor)
+    category = categories.get_category(category_id)
     categories.delete_category(category_id)
+    images.discard(category.image_key)
 
 
 def _category_for_product(category_id: int) -> Category:
@@ -55,17 +71,21 @@ def _category_for_product(category_id: int) -> Category:
         ) from None
 
 
-def create_product(actor: User, fields: dict[str, Any]) -> Product:
+def create_product(
+    actor: User, fields: dict[str, Any], image: ImageUpload | None = None
+) -> Product:
     require_staff(actor)
     category = _category_for_product(fields["category"])
-    product = Product(
-        id=products.new_product_id(),
-        category_id=category.id,
-        category_name=category.name,
-        created_at=utc_now(),
-        **{name: fields[name] for name in PRODUCT_FIELDS if name in fields},
-    )
-    return products.create_product(product)
+    with images.stored_upload(image, PRODUCT_FOLDER) as image_key:
+        product = Product(
+            id=products.new_product_id(),
+            category_id=category.id,
+            category_name=category.name,
+            created_at=utc_now(),
+            image_key=image_key,
+            **{name: fields[name] for name in PRODUCT_FIELDS if name in fields},
+        )
+        return products.create_product(product)
 
 
 def get_product(product_id: int) -> Product:
@@ -82,7 +102,9 @@ def list_category_products(query: ProductQuery) -> Page[Product]:
     return products.list_products(query)
 
 
-def update_product(actor: User, product_id: int, changes: dict[str, Any]) -> Product:
+def update_product(
+    actor: User, product_id: int, changes: dict[str, Any], image: ImageChange = KEEP
+) -> Product:
     require_staff(actor)
     previous = products.get_product(product_id)
     updated = replace(
@@ -91,9 +113,20 @@ def update_product(actor: User, product_id: int, changes: dict[str, Any]) -> Pro
     if "category" in changes and changes["category"] != previous.category_id:
         category = _category_for_product(changes["category"])
         updated = replace(updated, category_id=category.id, category_name=category.name)
-    return products.update_product(updated, previous)
+    with images.changed_image(previous.image_key, image, PRODUCT_FOLDER) as image_key:
+        return products.update_product(replace(updated, image_key=image_key), previous)
 
 
 def delete_product(actor: User, product_id: int) -> None:
+    """The product goes first, with its rating sum and count; then its ratings and image,
+    which nothing counts or shows any more."""
     require_staff(actor)
-    products.delete_product(products.get_product(product_id))
+    try:
+        product = products.get_product(product_id)
+    except NotFound:
+        # A repeated delete finishes the clean-up of one that failed half-way.
+        ratings.remove_ratings_of_product(product_id)
+        raise
+    products.delete_product(product)
+    ratings.remove_ratings_of_product(product_id)
+    images.discard(product.image_key)

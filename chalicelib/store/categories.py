@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
+from pynamodb.expressions.update import Action
 
 from chalicelib.domain.entities import Category
 from chalicelib.errors import Conflict, NotFound
@@ -10,6 +11,7 @@ from chalicelib.store.models.catalog import CATEGORY_SCOPE
 from chalicelib.store.pagination import Page, query_page
 
 CATEGORY_HAS_PRODUCTS = "Cannot delete a category that still has products."
+CATEGORY_CHANGED = "The category was given another image meanwhile. Please retry."
 
 
 def to_category(record: CategoryRecord) -> Category:
@@ -60,26 +62,36 @@ def list_categories(limit: int, cursor: str | None) -> Page[Category]:
     )
 
 
-def update_category(category: Category, renamed: bool) -> Category:
+def update_category(category: Category, previous: Category) -> Category:
     """Store name and image; a rename is copied onto the category's products, whose
-    responses carry ``category_name`` without a second read."""
+    responses carry ``category_name`` without a second read.
+
+    The image is written only when it changes, and only while the category still names the
+    one being replaced: a stale copy would orphan a concurrent replacement's object.
+    """
     bind_models()
+    actions: list[Action] = [CategoryRecord.name.set(category.name)]
+    condition = CategoryRecord.id.exists()
+    if category.image_key != previous.image_key:
+        actions.append(
+            CategoryRecord.image_key.set(category.image_key)
+            if category.image_key
+            else CategoryRecord.image_key.remove()
+        )
+        condition &= (
+            CategoryRecord.image_key == previous.image_key
+            if previous.image_key
+            else CategoryRecord.image_key.does_not_exist()
+        )
     record = CategoryRecord(category.id)
     try:
-        record.update(
-            actions=[
-                CategoryRecord.name.set(category.name),
-                CategoryRecord.image_key.set(category.image_key)
-                if category.image_key
-                else CategoryRecord.image_key.remove(),
-            ],
-            condition=CategoryRecord.id.exists(),
-        )
+        record.update(actions=actions, condition=condition)
     except UpdateError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
-        raise NotFound() from None
-    if renamed:
+        get_category(category.id)  # raises NotFound when it is gone
+        raise Conflict(CATEGORY_CHANGED) from None
+    if category.name != previous.name:
         _copy_name_to_products(category)
     return to_category(record)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any, NoReturn
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.condition import Condition
@@ -17,13 +18,17 @@ from chalicelib.domain.catalog import (
     search_text,
 )
 from chalicelib.domain.entities import Product
-from chalicelib.errors import InvalidInput, NotFound
+from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.store.counters import next_id
 from chalicelib.store.models import CategoryRecord, ProductRecord, bind_models, shared_connection
 from chalicelib.store.models.catalog import PRODUCT_SCOPE
 from chalicelib.store.pagination import Page, query_page
 from chalicelib.store.transactions import failed_condition_positions
 
+CENT = Decimal("0.01")
+PRODUCT_MOVED = (
+    "The product was moved to another category or given another image meanwhile. Please retry."
+)
 CATALOG_INDEXES = {
     "id": ProductRecord.catalog_by_id,
     "price": ProductRecord.catalog_by_price,
@@ -123,30 +128,47 @@ def get_product(product_id: int) -> Product:
 
 def update_product(updated: Product, previous: Product) -> Product:
     """Set only the catalog fields, so concurrent stock and rating changes survive; moving
-    to another category moves the count with it, all in one transaction."""
+    to another category moves the count with it, all in one transaction.
+
+    Stock and category are written only when this update changes them: a stale copy of
+    either would undo a sale or a concurrent move (and unbalance the category counts). So
+    is the image, on the condition that the product still names the one being replaced.
+    """
     bind_models()
     actions: list[Action] = [
         ProductRecord.name.set(updated.name),
         ProductRecord.description.set(updated.description),
         ProductRecord.price.set(updated.price),
-        ProductRecord.stock.set(updated.stock),
         ProductRecord.color.set(updated.color),
         ProductRecord.size.set(updated.size),
-        ProductRecord.category_id.set(updated.category_id),
-        ProductRecord.category_name.set(updated.category_name),
-        ProductRecord.image_key.set(updated.image_key)
-        if updated.image_key
-        else ProductRecord.image_key.remove(),
     ]
     actions += [
         getattr(ProductRecord, name).set(value) for name, value in _derived_values(updated).items()
     ]
+    if updated.stock != previous.stock:
+        actions.append(ProductRecord.stock.set(updated.stock))
+    image_changed = updated.image_key != previous.image_key
+    if image_changed:
+        actions.append(
+            ProductRecord.image_key.set(updated.image_key)
+            if updated.image_key
+            else ProductRecord.image_key.remove()
+        )
     moved = updated.category_id != previous.category_id
+    if moved:
+        actions += [
+            ProductRecord.category_id.set(updated.category_id),
+            ProductRecord.category_name.set(updated.category_name),
+        ]
+    # A move counts the product out of the category it is really in.
+    condition = (
+        ProductRecord.category_id == previous.category_id if moved else ProductRecord.id.exists()
+    )
+    if image_changed:
+        condition &= _still_names_image(previous.image_key)
     try:
         with TransactWrite(connection=shared_connection()) as transaction:
-            transaction.update(
-                ProductRecord(updated.id), actions=actions, condition=ProductRecord.id.exists()
-            )
+            transaction.update(ProductRecord(updated.id), actions=actions, condition=condition)
             if moved:
                 transaction.update(
                     CategoryRecord(updated.category_id),
@@ -159,26 +181,43 @@ def update_product(updated: Product, previous: Product) -> Product:
                 )
     except TransactWriteError as error:
         positions = failed_condition_positions(error)
-        if positions == [0]:
-            raise NotFound() from error
+        if 0 in positions:
+            _raise_changed_meanwhile(updated.id, error)
         if positions:
             raise _unknown_category(updated.category_id) from error
         raise
     return get_product(updated.id)
 
 
+def _still_names_image(image_key: str | None) -> Condition:
+    """The product still names the image being replaced: a concurrent replacement would
+    otherwise be overwritten and its object orphaned."""
+    if image_key:
+        return ProductRecord.image_key == image_key
+    return ProductRecord.image_key.does_not_exist()
+
+
+def _raise_changed_meanwhile(product_id: int, error: Exception) -> NoReturn:
+    get_product(product_id)  # NotFound when it was deleted
+    raise Conflict(PRODUCT_MOVED) from error
+
+
 def delete_product(product: Product) -> None:
     bind_models()
     try:
         with TransactWrite(connection=shared_connection()) as transaction:
-            transaction.delete(ProductRecord(product.id), condition=ProductRecord.id.exists())
+            # Uncount it from the category it is really in, not a stale copy's.
+            transaction.delete(
+                ProductRecord(product.id),
+                condition=ProductRecord.category_id == product.category_id,
+            )
             transaction.update(
                 CategoryRecord(product.category_id),
                 actions=[CategoryRecord.product_count.add(-1)],
             )
     except TransactWriteError as error:
         if failed_condition_positions(error):
-            raise NotFound() from error
+            _raise_changed_meanwhile(product.id, error)
         raise
 
 
@@ -206,12 +245,17 @@ def _filters(query: ProductQuery) -> Condition | None:
 
 
 def _price_range(query: ProductQuery) -> Condition | None:
-    """On the price index a price range narrows the Query itself instead of filtering."""
+    """On the price index a price range narrows the Query itself instead of filtering.
+
+    Prices have whole cents, so the bounds are rounded inwards to cents: a minimum of
+    10.001 starts at 10.01, as the ``price >= 10.001`` filter of the other orderings would.
+    """
     if query.sort_field != "price":
         return None
-    low = f"{query.min_price:015.2f}" if query.min_price is not None else None
+    low = _price_bound(query.min_price, ROUND_CEILING)
+    high = _price_bound(query.max_price, ROUND_FLOOR)
     # '~' sorts after '#<id>', so the bound includes every product at the max price.
-    high = f"{query.max_price:015.2f}#~" if query.max_price is not None else None
+    high = f"{high}#~" if high is not None else None
     key = ProductRecord.price_key
     if low is not None and high is not None:
         return key.between(low, high)
@@ -222,8 +266,22 @@ def _price_range(query: ProductQuery) -> Condition | None:
     return None
 
 
+def _price_bound(price: Decimal | None, rounding: str) -> str | None:
+    return None if price is None else f"{price.quantize(CENT, rounding=rounding):015.2f}"
+
+
+def _no_price_in_range(query: ProductQuery) -> bool:
+    if query.min_price is None or query.max_price is None:
+        return False
+    lowest = query.min_price.quantize(CENT, rounding=ROUND_CEILING)
+    return lowest > query.max_price.quantize(CENT, rounding=ROUND_FLOOR)
+
+
 def list_products(query: ProductQuery) -> Page[Product]:
     bind_models()
+    if _no_price_in_range(query):
+        # DynamoDB would refuse the inverted key range on the price index.
+        return Page([], None)
     index: Index[Any]
     hash_value: int | str
     if query.category_id is not None:

@@ -3,10 +3,13 @@ stages get them from the CloudFormation template instead."""
 
 from __future__ import annotations
 
+import json
+
 from botocore.exceptions import ClientError
 from pynamodb.exceptions import TableError
 
 from chalicelib.config import get_settings
+from chalicelib.store.images import image_read_policy
 from chalicelib.store.models import all_models, bind_models
 from chalicelib.store.models.base import ShopModel
 
@@ -36,10 +39,18 @@ def create_bucket() -> bool:
 
     settings = get_settings()
     s3 = boto3.client("s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
+    created = True
     try:
         s3.create_bucket(Bucket=settings.media_bucket)
     except ClientError as error:
-        if error.response["Error"]["Code"] in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
-            return False
-        raise
-    return True
+        if error.response["Error"]["Code"] not in (
+            "BucketAlreadyOwnedByYou",
+            "BucketAlreadyExists",
+        ):
+            raise
+        created = False
+    # Image URLs are fetched without credentials (a browser opening them); like a deployed
+    # bucket's narrow read policy, this lets anyone read the image folders and nothing else.
+    policy = json.dumps(image_read_policy(settings.media_bucket))
+    s3.put_bucket_policy(Bucket=settings.media_bucket, Policy=policy)
+    return created

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
+
+from chalicelib.domain.ratings import (
+    MAX_COMMENT_LENGTH,
+    MAX_RATING,
+    MIN_RATING,
+    Rating,
+    RatingQuery,
+)
+from chalicelib.schemas.base import Schema
+from chalicelib.schemas.common import Timestamp
+from chalicelib.schemas.queries import PageQuery
+
+
+def _not_a_boolean(value: Any) -> Any:
+    # JSON true/false would otherwise count as 1/0.
+    if isinstance(value, bool):
+        raise ValueError("A valid integer is required.")
+    return value
+
+
+Score = Annotated[int, BeforeValidator(_not_a_boolean), Field(ge=MIN_RATING, le=MAX_RATING)]
+Comment = Annotated[str, Field(max_length=MAX_COMMENT_LENGTH)]
+ObjectId = Annotated[int, BeforeValidator(_not_a_boolean), Field(ge=1)]
+
+
+class RateProduct(Schema):
+    """``POST /api/products/{id}/rate/``."""
+
+    rating: Score
+    comment: Comment = ""
+
+
+class RatingCreate(RateProduct):
+    product: ObjectId
+
+
+class RatingReplace(RateProduct):
+    """PUT: ``product`` may be sent back as it is, never changed."""
+
+    product: ObjectId | None = None
+
+
+class RatingPatch(Schema):
+    rating: Score | None = None
+    comment: Comment | None = None
+    product: ObjectId | None = None
+
+
+class RatingPublic(Schema):
+    id: int
+    product: int
+    user: int
+    username: str
+    rating: int
+    comment: str
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    @classmethod
+    def of(cls, rating: Rating) -> RatingPublic:
+        return cls(
+            id=rating.id,
+            product=rating.product_id,
+            user=rating.user_id,
+            username=rating.username,
+            rating=rating.rating,
+            comment=rating.comment,
+            created_at=rating.created_at,
+            updated_at=rating.updated_at,
+        )
+
+
+class RatingListQuery(PageQuery):
+    product: Annotated[int, Field(ge=1)] | None = None
+    user: Annotated[int, Field(ge=1)] | None = None
+
+    def to_query(self) -> RatingQuery:
+        return RatingQuery(
+            limit=self.limit, cursor=self.cursor, product_id=self.product, user_id=self.user
+        )

@@ -1,0 +1,131 @@
+"""Rating products: one rating per user per product, created or replaced, and changed
+or deleted by its author or staff. Every write moves the product's score with it."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from chalicelib.domain.clock import utc_now
+from chalicelib.domain.entities import User
+from chalicelib.domain.ratings import (
+    Rating,
+    RatingChangedMeanwhile,
+    RatingQuery,
+    can_change_rating,
+    revised,
+)
+from chalicelib.errors import InvalidInput, PermissionDenied, ServiceUnavailable
+from chalicelib.store import ratings
+from chalicelib.store.pagination import Page
+
+ResultT = TypeVar("ResultT")
+
+# Concurrent writers of one rating (or one product, on AWS) lose a condition or a
+# transaction conflict; each loser reads again and retries after a short random pause.
+MAX_ATTEMPTS = 6
+BACKOFF_SECONDS = 0.02
+NOT_MOVABLE = "A rating cannot be moved to another product."
+
+
+def _retrying(attempt: Callable[[], ResultT]) -> ResultT:
+    for number in range(MAX_ATTEMPTS):
+        try:
+            return attempt()
+        except RatingChangedMeanwhile:
+            time.sleep(random.uniform(0, BACKOFF_SECONDS * (2**number)))
+    raise ServiceUnavailable(detail="The rating is being changed by others. Please retry.")
+
+
+def rate(actor: User, product_id: int, rating: int, comment: str) -> tuple[Rating, bool]:
+    """The caller's rating of the product, and whether it is new (else it replaced the
+    caller's earlier one). At most three calls: the earlier rating, an id when new, and
+    the transaction."""
+
+    def attempt() -> tuple[Rating, bool]:
+        previous = ratings.find_rating_of(product_id, actor.id)
+        now = utc_now()
+        if previous is None:
+            new = Rating(
+                id=ratings.new_rating_id(),
+                product_id=product_id,
+                user_id=actor.id,
+                username=actor.username,
+                rating=rating,
+                comment=comment,
+                created_at=now,
+                updated_at=now,
+            )
+            return ratings.add_rating(new), True
+        updated = replace(revised(previous, rating, comment, now), username=actor.username)
+        return ratings.replace_rating(previous, updated), False
+
+    return _retrying(attempt)
+
+
+def get_rating(rating_id: int) -> Rating:
+    return ratings.get_rating(rating_id)
+
+
+def list_ratings(query: RatingQuery) -> Page[Rating]:
+    return ratings.list_ratings(query)
+
+
+def _changeable(actor: User, rating_id: int) -> Rating:
+    current = ratings.get_rating(rating_id, latest=True)
+    if not can_change_rating(actor, current):
+        raise PermissionDenied()
+    return current
+
+
+def update_rating(actor: User, rating_id: int, changes: dict[str, Any]) -> Rating:
+    """``changes`` holds ``rating`` and/or ``comment``; ``product`` may be repeated but
+    not changed (the rating belongs to its product)."""
+
+    def attempt() -> Rating:
+        current = _changeable(actor, rating_id)
+        if changes.get("product", current.product_id) != current.product_id:
+            raise InvalidInput.on("product", NOT_MOVABLE)
+        updated = revised(
+            current,
+            changes.get("rating", current.rating),
+            changes.get("comment", current.comment),
+            utc_now(),
+        )
+        return ratings.replace_rating(current, updated)
+
+    return _retrying(attempt)
+
+
+def delete_rating(actor: User, rating_id: int) -> None:
+    def attempt() -> None:
+        ratings.delete_rating(_changeable(actor, rating_id))
+
+    _retrying(attempt)
+
+
+def remove_ratings_of_user(user_id: int) -> None:
+    """After the user is deleted: each rating goes and is uncounted from its product."""
+    for rating in ratings.ratings_of_user(user_id):
+        _remove(rating)
+
+
+def _remove(rating: Rating) -> None:
+    def attempt() -> None:
+        current = ratings.find_rating_of(rating.product_id, rating.user_id)
+        if current is not None and current.id == rating.id:
+            ratings.delete_rating(current)
+
+    _retrying(attempt)
+
+
+def remove_ratings_of_product(product_id: int) -> None:
+    """After the product is deleted (its score went with it)."""
+    ratings.delete_ratings_of_product(product_id)
+
+
+def rename_author(user_id: int, username: str) -> None:
+    ratings.rename_author(user_id, username)

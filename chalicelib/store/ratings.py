@@ -1,0 +1,274 @@
+"""Ratings, written together with their product's ``rating_sum`` and ``rating_count``.
+
+Every write is one TransactWriteItems: the rating (conditional on it being new, or on its
+version being the one read) and an ``ADD`` on the product (conditional on the product
+existing, so that a rating never recreates a deleted product). The average therefore
+stays exact however many users rate one product at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, NoReturn
+
+from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+from pynamodb.indexes import Index
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.domain.ratings import (
+    Rating,
+    RatingChangedMeanwhile,
+    RatingQuery,
+    ScoreChange,
+    score_of_new,
+    score_of_removal,
+    score_of_replacement,
+)
+from chalicelib.errors import InvalidInput, NotFound
+from chalicelib.store.counters import next_id
+from chalicelib.store.models import (
+    ProductRecord,
+    RatingRecord,
+    UserRecord,
+    bind_models,
+    shared_connection,
+)
+from chalicelib.store.models.ratings import RATING_SCOPE
+from chalicelib.store.pagination import Page, query_page
+
+CONDITION_FAILED = "ConditionalCheckFailed"
+# A concurrent transaction on the same product: nothing was written, reading again and
+# retrying is safe.
+TRANSACTION_CONFLICT = "TransactionConflict"
+
+
+def to_rating(record: RatingRecord) -> Rating:
+    return Rating(
+        id=int(record.id),
+        product_id=int(record.product_id),
+        user_id=int(record.user_id),
+        username=record.username,
+        rating=int(record.rating),
+        comment=record.comment,
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+        version=int(record.version or 1),
+    )
+
+
+def _to_record(rating: Rating) -> RatingRecord:
+    return RatingRecord(
+        rating.product_id,
+        rating.user_id,
+        id=rating.id,
+        scope=RATING_SCOPE,
+        username=rating.username,
+        rating=rating.rating,
+        comment=rating.comment,
+        created_at=rating.created_at,
+        updated_at=rating.updated_at,
+        version=rating.version,
+    )
+
+
+def new_rating_id() -> int:
+    return next_id("rating")
+
+
+def find_rating_of(product_id: int, user_id: int) -> Rating | None:
+    """The user's rating of the product, as last written (strongly consistent)."""
+    bind_models()
+    try:
+        return to_rating(RatingRecord.get(product_id, user_id, consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def get_rating(rating_id: int, *, latest: bool = False) -> Rating:
+    """By id, through the id index. ``latest`` re-reads the item itself, strongly
+    consistently, for a caller that is about to change it."""
+    bind_models()
+    listed = next(iter(RatingRecord.by_id.query(RATING_SCOPE, RatingRecord.id == rating_id)), None)
+    if listed is None:
+        raise NotFound()
+    if not latest:
+        return to_rating(listed)
+    current = find_rating_of(int(listed.product_id), int(listed.user_id))
+    if current is None or current.id != rating_id:
+        raise NotFound()
+    return current
+
+
+def _unchanged_since_read(rating: Rating) -> Condition:
+    return (RatingRecord.id == rating.id) & (RatingRecord.version == rating.version)
+
+
+def _score_actions(change: ScoreChange) -> list[Action]:
+    return [ProductRecord.rating_sum.add(change.sum), ProductRecord.rating_count.add(change.count)]
+
+
+def _raise_cancellation(error: TransactWriteError, sent: list[str]) -> NoReturn:
+    """``sent[i]`` names the i-th action in the order PynamoDB sent them."""
+    reasons = error.cancellation_reasons or []
+    failed = {
+        sent[position]
+        for position, reason in enumerate(reasons)
+        if reason is not None and reason.code == CONDITION_FAILED and position < len(sent)
+    }
+    if "product" in failed or "author" in failed:
+        raise NotFound() from error
+    if "rating" in failed:
+        raise RatingChangedMeanwhile() from error
+    if any(reason is not None and reason.code == TRANSACTION_CONFLICT for reason in reasons):
+        raise RatingChangedMeanwhile() from error
+    raise error
+
+
+def add_rating(rating: Rating) -> Rating:
+    """Write a first rating of this product by this user and count it on the product."""
+    bind_models()
+    try:
+        with TransactWrite(connection=shared_connection()) as transaction:
+            # A user deleted meanwhile leaves no rating behind to skew the average.
+            transaction.condition_check(
+                UserRecord, rating.user_id, condition=UserRecord.id.exists()
+            )
+            transaction.save(_to_record(rating), condition=RatingRecord.id.does_not_exist())
+            transaction.update(
+                ProductRecord(rating.product_id),
+                actions=_score_actions(score_of_new(rating)),
+                condition=ProductRecord.id.exists(),
+            )
+    except TransactWriteError as error:
+        # Sent order: condition checks, then puts, then updates.
+        _raise_cancellation(error, ["author", "rating", "product"])
+    return rating
+
+
+def replace_rating(previous: Rating, updated: Rating) -> Rating:
+    """Store a new value and comment, moving the product's sum by the difference."""
+    bind_models()
+    try:
+        with TransactWrite(connection=shared_connection()) as transaction:
+            transaction.condition_check(
+                UserRecord, updated.user_id, condition=UserRecord.id.exists()
+            )
+            transaction.update(
+                RatingRecord(updated.product_id, updated.user_id),
+                actions=[
+                    RatingRecord.rating.set(updated.rating),
+                    RatingRecord.comment.set(updated.comment),
+                    RatingRecord.username.set(updated.username),
+                    RatingRecord.updated_at.set(updated.updated_at),
+                    RatingRecord.version.set(updated.version),
+                ],
+                condition=_unchanged_since_read(previous),
+            )
+            transaction.update(
+                ProductRecord(updated.product_id),
+                actions=_score_actions(score_of_replacement(previous, updated)),
+                condition=ProductRecord.id.exists(),
+            )
+    except TransactWriteError as error:
+        # Sent order: the condition check, then the updates in the order added.
+        _raise_cancellation(error, ["author", "rating", "product"])
+    return updated
+
+
+def delete_rating(rating: Rating) -> None:
+    """Remove the rating and uncount it; when its product is already gone there is
+    nothing to uncount, and the rating goes alone."""
+    bind_models()
+    try:
+        with TransactWrite(connection=shared_connection()) as transaction:
+            transaction.delete(
+                RatingRecord(rating.product_id, rating.user_id),
+                condition=_unchanged_since_read(rating),
+            )
+            transaction.update(
+                ProductRecord(rating.product_id),
+                actions=_score_actions(score_of_removal(rating)),
+                condition=ProductRecord.id.exists(),
+            )
+    except TransactWriteError as error:
+        try:
+            # Sent order: the delete, then the update.
+            _raise_cancellation(error, ["rating", "product"])
+        except NotFound:
+            _delete_rating_of_deleted_product(rating)
+
+
+def _delete_rating_of_deleted_product(rating: Rating) -> None:
+    try:
+        RatingRecord(rating.product_id, rating.user_id).delete(
+            condition=RatingRecord.id == rating.id
+        )
+    except DeleteError as error:
+        # Already deleted by someone else: done.
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+
+
+def list_ratings(query: RatingQuery) -> Page[Rating]:
+    """In id order: by product on the local index, by user or in all on a global one."""
+    bind_models()
+    if query.product_id is not None and query.user_id is not None:
+        return _rating_of_product_by_user(query)
+    index: Index[Any]
+    hash_value: int | str
+    if query.product_id is not None:
+        index, hash_value = RatingRecord.by_product, query.product_id
+        scope = f"ratings-product-{query.product_id}"
+    elif query.user_id is not None:
+        index, hash_value = RatingRecord.by_user, query.user_id
+        scope = f"ratings-user-{query.user_id}"
+    else:
+        index, hash_value, scope = RatingRecord.by_id, RATING_SCOPE, "ratings"
+    return query_page(
+        RatingRecord,
+        index,
+        hash_value,
+        convert=to_rating,
+        scope=scope,
+        limit=query.limit,
+        cursor=query.cursor,
+    )
+
+
+def _rating_of_product_by_user(query: RatingQuery) -> Page[Rating]:
+    """At most one rating: one GetItem, and never a next page (so no cursor is valid)."""
+    if query.cursor is not None:
+        raise InvalidInput.on("cursor", "Invalid cursor.")
+    assert query.product_id is not None and query.user_id is not None
+    found = find_rating_of(query.product_id, query.user_id)
+    return Page([found] if found else [], None)
+
+
+def ratings_of_user(user_id: int) -> Iterator[Rating]:
+    bind_models()
+    for record in RatingRecord.by_user.query(user_id):
+        yield to_rating(record)
+
+
+def delete_ratings_of_product(product_id: int) -> None:
+    """For a product that is already deleted: its sum and count went with it."""
+    bind_models()
+    with RatingRecord.batch_write() as batch:
+        for record in RatingRecord.by_product.query(product_id, consistent_read=True):
+            batch.delete(RatingRecord(record.product_id, record.user_id))
+
+
+def rename_author(user_id: int, username: str) -> None:
+    bind_models()
+    for record in RatingRecord.by_user.query(user_id):
+        try:
+            RatingRecord(record.product_id, record.user_id).update(
+                actions=[RatingRecord.username.set(username)],
+                condition=RatingRecord.user_id.exists(),
+            )
+        except UpdateError as error:
+            # Deleted meanwhile: nothing to rename.
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
