@@ -1,4 +1,5 @@
-"""The size of the Lambda deployment package, as `chalice package` builds it."""
+"""The size of the Lambda deployment package, built as `make package` builds it: chalice
+package, then deploy/slim_zip.py, which drops botocore models of services never called."""
 
 from __future__ import annotations
 
@@ -23,7 +24,13 @@ def package_zip(stage: str, out_dir: Path) -> Path:
     )
     if completed.returncode != 0:
         raise RuntimeError(f"chalice package failed:\n{completed.stderr}")
-    return out_dir / "deployment.zip"
+    archive = out_dir / "deployment.zip"
+    subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "deploy" / "slim_zip.py"), str(archive)],
+        check=True,
+        capture_output=True,
+    )
+    return archive
 
 
 def measure_package(stage: str = "prod") -> tuple[int, list[str]]:
