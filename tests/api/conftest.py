@@ -97,9 +97,18 @@ def chalice_client(store: None) -> Iterator[Client]:
         yield client
 
 
+def shares_tables(request: pytest.FixtureRequest) -> bool:
+    """A test module that sets ``SHARED_TABLES = True`` gets the ``shared_*`` fixtures below
+    for ``api``, ``staff``, ``shopper``, ``catalog`` and ``people``: tables emptied once per
+    module instead of once per test."""
+    return bool(getattr(request.module, "SHARED_TABLES", False))
+
+
 @pytest.fixture
-def api(chalice_client: Client) -> Api:
-    return Api(chalice_client)
+def api(request: pytest.FixtureRequest) -> Api:
+    if shares_tables(request):
+        return request.getfixturevalue("shared_api")  # type: ignore[no-any-return]
+    return Api(request.getfixturevalue("chalice_client"))
 
 
 def signup(api: Api, username: str, **extra: Any) -> dict[str, Any]:
@@ -116,13 +125,17 @@ def login(api: Api, username: str, password: str = PASSWORD) -> str:
 
 
 @pytest.fixture
-def shopper(api: Api) -> Api:
+def shopper(request: pytest.FixtureRequest, api: Api) -> Api:
+    if shares_tables(request):
+        return request.getfixturevalue("shared_shopper")  # type: ignore[no-any-return]
     signup(api, "shopper")
     return api.as_token(login(api, "shopper"))
 
 
 @pytest.fixture
-def staff(api: Api) -> Api:
+def staff(request: pytest.FixtureRequest, api: Api) -> Api:
+    if shares_tables(request):
+        return request.getfixturevalue("shared_staff")  # type: ignore[no-any-return]
     from chalicelib.services.accounts import create_superuser
 
     create_superuser("staff", "staff@example.com", PASSWORD)
@@ -159,7 +172,7 @@ class Catalog:
 
 @pytest.fixture
 def catalog(staff: Api) -> Catalog:
-    return Catalog(staff)
+    return Catalog(staff)  # the shared staff client with shared tables
 
 
 @dataclass
@@ -190,7 +203,7 @@ def shared_api(emulator: object) -> Iterator[Api]:
     """One client over tables emptied once per module, for modules whose tests only read
     what module-scoped fixtures wrote (or are refused before writing anything). Emptying
     the tables costs more than most tests, so read-only suites share them. A module that
-    uses this must not also use ``api``: its per-test reset would wipe the shared data."""
+    sets ``SHARED_TABLES`` instead of using this directly, so that ``api`` is this client."""
     from app import app
     from chalicelib.store.setup import create_bucket, create_tables
 

@@ -12,24 +12,9 @@ TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 NOT_FOUND = {"detail": "Not found."}
 
 
-@pytest.fixture
-def api(shared_api: Any) -> Any:
-    return shared_api
-
-
-@pytest.fixture
-def staff(shared_staff: Any) -> Any:
-    return shared_staff
-
-
-@pytest.fixture
-def shopper(shared_shopper: Any) -> Any:
-    return shared_shopper
-
-
-@pytest.fixture
-def catalog(shared_catalog: Any) -> Any:
-    return shared_catalog
+# Each test here works on records of its own, so the module shares one set of tables
+# (see tests/api/conftest.py).
+SHARED_TABLES = True
 
 
 @pytest.fixture

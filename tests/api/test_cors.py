@@ -12,9 +12,9 @@ LOCAL_ORIGIN = "http://localhost:3000"
 API_HEADERS = ["Authorization", "Content-Type", "X-CSRFToken", "X-Cart-Token", "Idempotency-Key"]
 
 
-@pytest.fixture
-def api(shared_api: Any) -> Any:
-    return shared_api
+# Each test here works on records of its own, so the module shares one set of tables
+# (see tests/api/conftest.py).
+SHARED_TABLES = True
 
 
 def listed(value: str) -> set[str]:

@@ -32,14 +32,9 @@ class CookieSession:
 serial = itertools.count(1)
 
 
-@pytest.fixture
-def api(shared_api: Any) -> Any:
-    return shared_api
-
-
-@pytest.fixture
-def people(shared_people: Any) -> Any:
-    return shared_people
+# Each test here works on records of its own, so the module shares one set of tables
+# (see tests/api/conftest.py).
+SHARED_TABLES = True
 
 
 @pytest.fixture

@@ -12,14 +12,9 @@ NOT_FOUND = {"detail": "Not found."}
 BAD_CREDENTIALS = {"non_field_errors": ["Unable to log in with provided credentials."]}
 
 
-@pytest.fixture
-def api(shared_api: Any) -> Any:
-    return shared_api
-
-
-@pytest.fixture
-def staff(shared_staff: Any) -> Any:
-    return shared_staff
+# Each test here works on records of its own, so the module shares one set of tables
+# (see tests/api/conftest.py).
+SHARED_TABLES = True
 
 
 @pytest.fixture(scope="module", autouse=True)

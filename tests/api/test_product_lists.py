@@ -18,10 +18,9 @@ SHELF = [
 ]
 
 
-@pytest.fixture
-def api(shared_api: Any) -> Any:
-    """Every test here reads the one shelf, so the tables are shared by the module."""
-    return shared_api
+# Each test here works on records of its own, so the module shares one set of tables
+# (see tests/api/conftest.py).
+SHARED_TABLES = True
 
 
 @pytest.fixture(scope="module")

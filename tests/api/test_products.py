@@ -16,24 +16,9 @@ PRODUCT_FIELDS = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def api(shared_api: Any) -> Any:
-    return shared_api
-
-
-@pytest.fixture
-def staff(shared_staff: Any) -> Any:
-    return shared_staff
-
-
-@pytest.fixture
-def shopper(shared_shopper: Any) -> Any:
-    return shared_shopper
-
-
-@pytest.fixture
-def catalog(shared_catalog: Any) -> Any:
-    return shared_catalog
+# Each test here works on records of its own, so the module shares one set of tables
+# (see tests/api/conftest.py).
+SHARED_TABLES = True
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 serial = itertools.count(1)
 
 
-@pytest.fixture
-def api(shared_api: Any) -> Any:
-    return shared_api
+# Each test here works on records of its own, so the module shares one set of tables
+# (see tests/api/conftest.py).
+SHARED_TABLES = True
 
 
 def fresh(prefix: str = "shopper") -> str:

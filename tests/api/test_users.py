@@ -11,20 +11,9 @@ PASSWORD = "correct-horse-9"
 serial = itertools.count(1)
 
 
-@pytest.fixture
-def api(shared_api: Any) -> Any:
-    """The tests here use users of their own, so the module shares one set of tables."""
-    return shared_api
-
-
-@pytest.fixture
-def staff(shared_staff: Any) -> Any:
-    return shared_staff
-
-
-@pytest.fixture
-def people(shared_people: Any) -> Any:
-    return shared_people
+# Each test here works on records of its own, so the module shares one set of tables
+# (see tests/api/conftest.py).
+SHARED_TABLES = True
 
 
 @pytest.fixture
