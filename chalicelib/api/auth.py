@@ -1,17 +1,26 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.api.cookies import cleared_cookies, session_cookies
+from chalicelib.api.deferred import deferred
 from chalicelib.api.http import client_address, json_body
 from chalicelib.api.responses import model_response
 from chalicelib.api.routing import endpoint
 from chalicelib.api.security import require_user
-from chalicelib.schemas.auth import Detail, LoginRequest, LoginResponse
-from chalicelib.schemas.users import UserPublic
 from chalicelib.schemas.validation import validate
-from chalicelib.services import auth
+
+if TYPE_CHECKING:
+    from chalicelib.schemas import auth as schemas
+    from chalicelib.schemas import users as user_schemas
+    from chalicelib.services import auth
+else:
+    schemas = deferred("chalicelib.schemas.auth")
+    user_schemas = deferred("chalicelib.schemas.users")
+    auth = deferred("chalicelib.services.auth")
 
 auth_routes = Blueprint(__name__)
 
@@ -21,14 +30,14 @@ auth_routes = Blueprint(__name__)
     "/api/auth/login",
     "POST",
     summary="Log in; returns a token and sets the session and CSRF cookies",
-    body=LoginRequest,
-    response=LoginResponse,
+    body="auth:LoginRequest",
+    response="auth:LoginResponse",
     errors=(400, 429),
 )
 def login(request: Request) -> Response:
-    credentials = validate(LoginRequest, json_body(request))
+    credentials = validate(schemas.LoginRequest, json_body(request))
     result = auth.login(credentials.username, credentials.password, client_address(request))
-    body = LoginResponse(token=result.token, user=UserPublic.of(result.user))
+    body = schemas.LoginResponse(token=result.token, user=user_schemas.UserPublic.of(result.user))
     cookies = session_cookies(result.token, result.session.csrf_token, result.session.expires_at)
     return model_response(body, headers={"Set-Cookie": cookies})
 
@@ -39,12 +48,12 @@ def login(request: Request) -> Response:
     "POST",
     summary="End the current session at once",
     access="user",
-    response=Detail,
+    response="auth:Detail",
 )
 def logout(request: Request) -> Response:
     principal = require_user(request)
     auth.logout(principal.session)
-    body = Detail(detail="Successfully logged out.")
+    body = schemas.Detail(detail="Successfully logged out.")
     return model_response(body, headers={"Set-Cookie": cleared_cookies()})
 
 
@@ -54,7 +63,7 @@ def logout(request: Request) -> Response:
     "GET",
     summary="The current user",
     access="user",
-    response=UserPublic,
+    response="users:UserPublic",
 )
 def current_user(request: Request) -> Response:
-    return model_response(UserPublic.of(require_user(request).user))
+    return model_response(user_schemas.UserPublic.of(require_user(request).user))

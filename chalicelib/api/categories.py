@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 from chalice.app import Request
 
+from chalicelib.api.deferred import deferred
 from chalicelib.api.http import path_id, query_params
 from chalicelib.api.pages import page_response
 from chalicelib.api.products import product_query, product_view
@@ -11,45 +14,49 @@ from chalicelib.api.routing import JSON, MULTIPART, endpoint
 from chalicelib.api.security import require_staff
 from chalicelib.api.uploads import fields_and_image
 from chalicelib.domain.entities import Category
-from chalicelib.schemas.catalog import (
-    CategoryCreate,
-    CategoryPatch,
-    CategoryPublic,
-    ProductPublic,
-)
-from chalicelib.schemas.queries import PageQuery, ProductListQuery
 from chalicelib.schemas.validation import validate
-from chalicelib.services import catalog
-from chalicelib.store.media_urls import public_url
+
+if TYPE_CHECKING:
+    from chalicelib.schemas import catalog as schemas
+    from chalicelib.schemas import queries
+    from chalicelib.schemas.catalog import CategoryCreate, CategoryPatch, CategoryPublic
+    from chalicelib.services import catalog
+    from chalicelib.store import media_urls
+else:
+    schemas = deferred("chalicelib.schemas.catalog")
+    queries = deferred("chalicelib.schemas.queries")
+    catalog = deferred("chalicelib.services.catalog")
+    media_urls = deferred("chalicelib.store.media_urls")
 
 categories = Blueprint(__name__)
 CATEGORY = "/api/categories/{category_id}"
 
 
 def category_view(category: Category) -> CategoryPublic:
-    return CategoryPublic.of(category, public_url(category.image_key))
+    return schemas.CategoryPublic.of(category, media_urls.public_url(category.image_key))
 
 
 @endpoint(categories, "/api/categories", "GET", summary="Categories by id",
-          response=CategoryPublic, many=True, paged=True, query=PageQuery)  # fmt: skip
+          response="catalog:CategoryPublic", many=True, paged=True,
+          query="queries:PageQuery")  # fmt: skip
 def list_categories(request: Request) -> Response:
-    query = validate(PageQuery, query_params(request))
+    query = validate(queries.PageQuery, query_params(request))
     page = catalog.list_categories(query.limit, query.cursor)
     return page_response(request, [category_view(c) for c in page.items], page.next_cursor)
 
 
 @endpoint(categories, "/api/categories", "POST", summary="Create a category", access="staff",
-          body=CategoryCreate, response=CategoryPublic, status=201, errors=(413,),
-          content_types=(JSON, MULTIPART))  # fmt: skip
+          body="catalog:CategoryCreate", response="catalog:CategoryPublic", status=201,
+          errors=(413,), content_types=(JSON, MULTIPART))  # fmt: skip
 def create_category(request: Request) -> Response:
     actor = require_staff(request).user
     data, image = fields_and_image(request)
-    fields = validate(CategoryCreate, data)
+    fields = validate(schemas.CategoryCreate, data)
     category = catalog.create_category(actor, fields.model_dump(), image.upload)
     return model_response(category_view(category), 201)
 
 
-@endpoint(categories, CATEGORY, "GET", summary="A category", response=CategoryPublic)
+@endpoint(categories, CATEGORY, "GET", summary="A category", response="catalog:CategoryPublic")
 def get_category(request: Request, category_id: str) -> Response:
     return model_response(category_view(catalog.get_category(path_id(category_id))))
 
@@ -66,17 +73,17 @@ def _update(
 
 
 @endpoint(categories, CATEGORY, "PUT", summary="Replace a category", access="staff",
-          body=CategoryCreate, response=CategoryPublic, errors=(413,),
+          body="catalog:CategoryCreate", response="catalog:CategoryPublic", errors=(413,),
           content_types=(JSON, MULTIPART))  # fmt: skip
 def replace_category(request: Request, category_id: str) -> Response:
-    return _update(request, category_id, CategoryCreate)
+    return _update(request, category_id, schemas.CategoryCreate)
 
 
 @endpoint(categories, CATEGORY, "PATCH", summary="Change a category", access="staff",
-          body=CategoryPatch, response=CategoryPublic, errors=(413,),
+          body="catalog:CategoryPatch", response="catalog:CategoryPublic", errors=(413,),
           content_types=(JSON, MULTIPART))  # fmt: skip
 def patch_category(request: Request, category_id: str) -> Response:
-    return _update(request, category_id, CategoryPatch)
+    return _update(request, category_id, schemas.CategoryPatch)
 
 
 @endpoint(categories, CATEGORY, "DELETE", summary="Delete an empty category", access="staff",
@@ -88,7 +95,8 @@ def delete_category(request: Request, category_id: str) -> Response:
 
 
 @endpoint(categories, CATEGORY + "/products", "GET", summary="The products of a category",
-          response=ProductPublic, many=True, paged=True, query=ProductListQuery)  # fmt: skip
+          response="catalog:ProductPublic", many=True, paged=True,
+          query="queries:ProductListQuery")  # fmt: skip
 def list_category_products(request: Request, category_id: str) -> Response:
     query = product_query(request, category_id=path_id(category_id))
     page = catalog.list_category_products(query)

@@ -5,7 +5,17 @@ otherwise import every schema, service and repository of the API, although a req
 needs only those of its own route. Route modules therefore refer to their schemas and
 services through ``deferred(...)``; the first attribute access imports the module (under
 Python's import lock, so concurrent first requests are safe) and later ones are a lookup.
-Type checkers see the real modules through ``TYPE_CHECKING`` imports.
+Type checkers see the real modules through ``TYPE_CHECKING`` imports::
+
+    if TYPE_CHECKING:
+        from chalicelib.services import catalog
+    else:
+        catalog = deferred("chalicelib.services.catalog")
+
+The schemas a route declares for the OpenAPI document are named as text for the same
+reason, and resolved only when the document is built: ``"catalog:ProductPublic"`` is
+``ProductPublic`` of ``chalicelib.schemas.catalog`` (a module name without a dot is one of
+``chalicelib.schemas``), and a full ``"package.module:Class"`` names any other module.
 """
 
 from __future__ import annotations
@@ -13,6 +23,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 from typing import Any
+
+SCHEMA_PACKAGE = "chalicelib.schemas"
 
 
 class DeferredModule:
@@ -42,4 +54,6 @@ def resolve(reference: Any) -> Any:
     if not isinstance(reference, str):
         return reference
     module, _, attribute = reference.partition(":")
+    if "." not in module:
+        module = f"{SCHEMA_PACKAGE}.{module}"
     return getattr(importlib.import_module(module), attribute)

@@ -1,25 +1,29 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 from chalice.app import Request
 
+from chalicelib.api.deferred import deferred
 from chalicelib.api.http import json_body, path_id, query_params
 from chalicelib.api.pages import page_response
 from chalicelib.api.responses import model_response, no_content
 from chalicelib.api.routing import endpoint
 from chalicelib.api.security import require_user
-from chalicelib.domain.orders import Order
-from chalicelib.schemas.orders import (
-    OrderCreate,
-    OrderListQuery,
-    OrderPatch,
-    OrderPublic,
-    OrderReplace,
-)
 from chalicelib.schemas.validation import validate
-from chalicelib.services import orders as order_service
-from chalicelib.services.orders import Reply
-from chalicelib.store.media_urls import public_url
+
+if TYPE_CHECKING:
+    from chalicelib.domain.orders import Order
+    from chalicelib.schemas import orders as schemas
+    from chalicelib.schemas.orders import OrderPatch, OrderPublic, OrderReplace
+    from chalicelib.services import orders as order_service
+    from chalicelib.services.orders import Reply
+    from chalicelib.store import media_urls
+else:
+    schemas = deferred("chalicelib.schemas.orders")
+    order_service = deferred("chalicelib.services.orders")
+    media_urls = deferred("chalicelib.store.media_urls")
 
 orders = Blueprint(__name__)
 ORDER = "/api/orders/{order_id}"
@@ -28,7 +32,7 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 def order_view(order: Order) -> OrderPublic:
-    return OrderPublic.of(order, public_url)
+    return schemas.OrderPublic.of(order, media_urls.public_url)
 
 
 def idempotency_key(request: Request) -> str | None:
@@ -44,11 +48,11 @@ def reply_response(reply: Reply) -> Response:
 
 
 @endpoint(orders, "/api/orders", "GET", summary="Own orders, newest first; staff: all",
-          access="user", response=OrderPublic, many=True, paged=True,
-          query=OrderListQuery)  # fmt: skip
+          access="user", response="orders:OrderPublic", many=True, paged=True,
+          query="orders:OrderListQuery")  # fmt: skip
 def list_orders(request: Request) -> Response:
     actor = require_user(request).user
-    query = validate(OrderListQuery, query_params(request))
+    query = validate(schemas.OrderListQuery, query_params(request))
     page = order_service.list_orders(
         actor, query.user, query.status_filter, query.limit, query.cursor
     )
@@ -56,11 +60,11 @@ def list_orders(request: Request) -> Response:
 
 
 @endpoint(orders, "/api/orders", "POST", summary="Order products directly (Idempotency-Key)",
-          access="user", body=OrderCreate, response=OrderPublic, status=201,
+          access="user", body="orders:OrderCreate", response="orders:OrderPublic", status=201,
           errors=(409,))  # fmt: skip
 def create_order(request: Request) -> Response:
     user = require_user(request).user
-    fields = validate(OrderCreate, json_body(request))
+    fields = validate(schemas.OrderCreate, json_body(request))
     idempotent = order_service.idempotent_request(
         user, idempotency_key(request), "create_order", fields.model_dump(mode="json")
     )
@@ -75,7 +79,7 @@ def create_order(request: Request) -> Response:
 
 
 @endpoint(orders, ORDER, "GET", summary="An order (owner or staff)", access="user",
-          response=OrderPublic)  # fmt: skip
+          response="orders:OrderPublic")  # fmt: skip
 def get_order(request: Request, order_id: str) -> Response:
     actor = require_user(request).user
     return model_response(order_view(order_service.get_order(actor, path_id(order_id))))
@@ -93,15 +97,15 @@ def _update(
 
 
 @endpoint(orders, ORDER, "PUT", summary="Replace an order's address and status",
-          access="user", body=OrderReplace, response=OrderPublic)  # fmt: skip
+          access="user", body="orders:OrderReplace", response="orders:OrderPublic")  # fmt: skip
 def replace_order(request: Request, order_id: str) -> Response:
-    return _update(request, order_id, OrderReplace)
+    return _update(request, order_id, schemas.OrderReplace)
 
 
 @endpoint(orders, ORDER, "PATCH", summary="Change an order's address or status",
-          access="user", body=OrderPatch, response=OrderPublic)  # fmt: skip
+          access="user", body="orders:OrderPatch", response="orders:OrderPublic")  # fmt: skip
 def patch_order(request: Request, order_id: str) -> Response:
-    return _update(request, order_id, OrderPatch)
+    return _update(request, order_id, schemas.OrderPatch)
 
 
 @endpoint(orders, ORDER, "DELETE", summary="Delete an order (staff; owner while pending)",

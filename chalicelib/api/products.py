@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 from chalice.app import Request
 
+from chalicelib.api.deferred import deferred
 from chalicelib.api.http import path_id, query_params
 from chalicelib.api.pages import page_response
 from chalicelib.api.responses import model_response, no_content
@@ -11,44 +14,53 @@ from chalicelib.api.security import require_staff
 from chalicelib.api.uploads import fields_and_image
 from chalicelib.domain.catalog import ProductQuery
 from chalicelib.domain.entities import Product
-from chalicelib.schemas.catalog import ProductCreate, ProductPatch, ProductPublic
-from chalicelib.schemas.queries import ProductListQuery
 from chalicelib.schemas.validation import validate
-from chalicelib.services import catalog
-from chalicelib.store.media_urls import public_url
+
+if TYPE_CHECKING:
+    from chalicelib.schemas import catalog as schemas
+    from chalicelib.schemas import queries
+    from chalicelib.schemas.catalog import ProductCreate, ProductPatch, ProductPublic
+    from chalicelib.services import catalog
+    from chalicelib.store import media_urls
+else:
+    schemas = deferred("chalicelib.schemas.catalog")
+    queries = deferred("chalicelib.schemas.queries")
+    catalog = deferred("chalicelib.services.catalog")
+    media_urls = deferred("chalicelib.store.media_urls")
 
 products = Blueprint(__name__)
 PRODUCT = "/api/products/{product_id}"
 
 
 def product_view(product: Product) -> ProductPublic:
-    return ProductPublic.of(product, public_url(product.image_key))
+    return schemas.ProductPublic.of(product, media_urls.public_url(product.image_key))
 
 
 def product_query(request: Request, category_id: int | None = None) -> ProductQuery:
-    params = validate(ProductListQuery, query_params(request))
+    params = validate(queries.ProductListQuery, query_params(request))
     return params.to_query(category_id)
 
 
 @endpoint(products, "/api/products", "GET", summary="Products, filtered and ordered",
-          response=ProductPublic, many=True, paged=True, query=ProductListQuery)  # fmt: skip
+          response="catalog:ProductPublic", many=True, paged=True,
+          query="queries:ProductListQuery")  # fmt: skip
 def list_products(request: Request) -> Response:
     page = catalog.list_products(product_query(request))
     return page_response(request, [product_view(p) for p in page.items], page.next_cursor)
 
 
 @endpoint(products, "/api/products", "POST", summary="Create a product", access="staff",
-          body=ProductCreate, response=ProductPublic, status=201, errors=(413,),
-          content_types=(JSON, MULTIPART))  # fmt: skip
+          body="catalog:ProductCreate", response="catalog:ProductPublic", status=201,
+          errors=(413,), content_types=(JSON, MULTIPART))  # fmt: skip
 def create_product(request: Request) -> Response:
     actor = require_staff(request).user
     data, image = fields_and_image(request)
-    fields = validate(ProductCreate, data)
+    fields = validate(schemas.ProductCreate, data)
     product = catalog.create_product(actor, fields.model_dump(), image.upload)
     return model_response(product_view(product), 201)
 
 
-@endpoint(products, PRODUCT, "GET", summary="A product", response=ProductPublic)
+@endpoint(products, PRODUCT, "GET", summary="A product", response="catalog:ProductPublic")
 def get_product(request: Request, product_id: str) -> Response:
     return model_response(product_view(catalog.get_product(path_id(product_id))))
 
@@ -66,17 +78,17 @@ def _update(
 
 
 @endpoint(products, PRODUCT, "PUT", summary="Replace a product", access="staff",
-          body=ProductCreate, response=ProductPublic, errors=(413,),
+          body="catalog:ProductCreate", response="catalog:ProductPublic", errors=(413,),
           content_types=(JSON, MULTIPART))  # fmt: skip
 def replace_product(request: Request, product_id: str) -> Response:
-    return _update(request, product_id, ProductCreate)
+    return _update(request, product_id, schemas.ProductCreate)
 
 
 @endpoint(products, PRODUCT, "PATCH", summary="Change a product", access="staff",
-          body=ProductPatch, response=ProductPublic, errors=(413,),
+          body="catalog:ProductPatch", response="catalog:ProductPublic", errors=(413,),
           content_types=(JSON, MULTIPART))  # fmt: skip
 def patch_product(request: Request, product_id: str) -> Response:
-    return _update(request, product_id, ProductPatch)
+    return _update(request, product_id, schemas.ProductPatch)
 
 
 @endpoint(products, PRODUCT, "DELETE", summary="Delete a product", access="staff", status=204)

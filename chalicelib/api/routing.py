@@ -26,7 +26,8 @@ class Operation:
     method: str
     summary: str
     access: str = "public"  # public | user | staff | cart (user or guest cart token)
-    # Schemas: a class, or "module:Class" text so that the route module need not import it.
+    # Schemas: a class, or text such as "catalog:ProductPublic" (see deferred.resolve) so
+    # that the route module need not import it.
     body: SchemaRef | None = None
     response: SchemaRef | None = None
     status: int = 200

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chalice.app import Request
 
+from chalicelib.api.deferred import deferred
 from chalicelib.api.http import UNSAFE_METHODS, cookies
 from chalicelib.domain.entities import Session, User
 from chalicelib.errors import (
@@ -14,7 +16,11 @@ from chalicelib.errors import (
     NotAuthenticated,
     PermissionDenied,
 )
-from chalicelib.services import auth
+
+if TYPE_CHECKING:
+    from chalicelib.services import auth
+else:
+    auth = deferred("chalicelib.services.auth")
 
 SESSION_COOKIE = "sessionid"
 CSRF_COOKIE = "csrftoken"

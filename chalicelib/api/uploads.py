@@ -3,17 +3,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Request
 
+from chalicelib.api.deferred import deferred
 from chalicelib.api.http import json_body
-from chalicelib.services.images import KEEP, MAX_IMAGE_BYTES, REMOVE, ImageChange, ImageUpload
+
+if TYPE_CHECKING:
+    from chalicelib.services import images
+    from chalicelib.services.images import ImageChange
+else:
+    images = deferred("chalicelib.services.images")
 
 MULTIPART = "multipart/form-data"
 IMAGE_FIELD = "image"
 # Room for the other fields and the multipart framing around a largest image.
-MAX_FORM_BYTES = MAX_IMAGE_BYTES + 64 * 1024
+FORM_FRAMING_BYTES = 64 * 1024
+
+
+def max_form_bytes() -> int:
+    return images.MAX_IMAGE_BYTES + FORM_FRAMING_BYTES
 
 
 def fields_and_image(request: Request) -> tuple[Any, ImageChange]:
@@ -27,20 +37,20 @@ def fields_and_image(request: Request) -> tuple[Any, ImageChange]:
     if not is_multipart(request):
         body = json_body(request)
         removes = isinstance(body, dict) and IMAGE_FIELD in body and body[IMAGE_FIELD] is None
-        return body, REMOVE if removes else KEEP
+        return body, images.REMOVE if removes else images.KEEP
     # Loaded only when a form arrives: most requests, and a cold start, never need it.
     from chalicelib.api.multipart import parse_form
 
-    form = parse_form(request, MAX_FORM_BYTES)
+    form = parse_form(request, max_form_bytes())
     fields: dict[str, Any] = dict(form.fields)
-    image = KEEP
+    image = images.KEEP
     if fields.get(IMAGE_FIELD) == "":
         del fields[IMAGE_FIELD]
-        image = REMOVE
+        image = images.REMOVE
     upload = form.files.get(IMAGE_FIELD)
     if upload is not None and (upload.filename or upload.content):
         fields.pop(IMAGE_FIELD, None)
-        image = ImageChange(upload=ImageUpload(upload.filename, upload.content))
+        image = images.ImageChange(upload=images.ImageUpload(upload.filename, upload.content))
     return fields, image
 
 

@@ -9,7 +9,7 @@ from chalicelib.domain.catalog import ProductQuery
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.errors import InvalidInput, NotFound, PermissionDenied
-from chalicelib.services import images, ratings
+from chalicelib.services import images
 from chalicelib.services.images import KEEP, ImageChange, ImageUpload
 from chalicelib.store import categories, products
 from chalicelib.store.images import CATEGORY_FOLDER, PRODUCT_FOLDER
@@ -120,6 +120,10 @@ def update_product(
 def delete_product(actor: User, product_id: int) -> None:
     """The product goes first, with its rating sum and count; then its ratings and image,
     which nothing counts or shows any more."""
+    # Imported here: only a delete needs the ratings, and a cold start that serves a
+    # catalog read should not load them.
+    from chalicelib.services import ratings
+
     require_staff(actor)
     try:
         product = products.get_product(product_id)

@@ -56,7 +56,7 @@ def test_an_unexpected_error_is_logged_as_json_with_the_request_id_of_its_reques
     def broken() -> None:
         raise RuntimeError("the database adapter fell over")
 
-    monkeypatch.setattr("chalicelib.api.health.check_database", broken)
+    monkeypatch.setattr("chalicelib.services.health.check_database", broken)
     assert api.get("/api/health/").status == 500
     lines = log_lines()
     (error,) = [line for line in lines if line["level"] == "ERROR"]

@@ -11,7 +11,7 @@ from chalice.app import Request
 from sample_images import gateway_event, multipart, png
 
 from chalicelib.api.multipart import parse_form
-from chalicelib.api.uploads import MAX_FORM_BYTES, fields_and_image
+from chalicelib.api.uploads import fields_and_image, max_form_bytes
 from chalicelib.errors import MalformedRequest, PayloadTooLarge
 from chalicelib.services.images import KEEP, REMOVE, ImageUpload
 
@@ -77,7 +77,7 @@ def test_json_without_image_keeps_it() -> None:
 
 
 def test_a_body_over_the_limit_is_too_large(encoded: bool) -> None:
-    request = form_request(encoded, {}, {"image": ("big.png", b"\0" * MAX_FORM_BYTES)})
+    request = form_request(encoded, {}, {"image": ("big.png", b"\0" * max_form_bytes())})
     with pytest.raises(PayloadTooLarge):
         fields_and_image(request)
 
@@ -91,13 +91,13 @@ def test_a_form_cut_off_before_its_closing_boundary_is_malformed(encoded: bool) 
     content_type, body = multipart({"name": "Hat"}, {"image": ("hat.png", png())})
     request = request_of(content_type, body[: len(body) // 2], base64=encoded)
     with pytest.raises(MalformedRequest):
-        parse_form(request, MAX_FORM_BYTES)
+        parse_form(request, max_form_bytes())
 
 
 def test_garbage_under_a_multipart_content_type_is_malformed() -> None:
     request = request_of("multipart/form-data; boundary=abc", b"\x00\xffnot a form", base64=False)
     with pytest.raises(MalformedRequest):
-        parse_form(request, MAX_FORM_BYTES)
+        parse_form(request, max_form_bytes())
 
 
 def test_when_a_field_repeats_the_last_value_wins() -> None:
@@ -107,4 +107,4 @@ def test_when_a_field_repeats_the_last_value_wins() -> None:
         b'--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nLast\r\n--b--\r\n'
     )
     request = request_of(f"multipart/form-data; boundary={boundary}", body, base64=False)
-    assert parse_form(request, MAX_FORM_BYTES).fields == {"name": "Last"}
+    assert parse_form(request, max_form_bytes()).fields == {"name": "Last"}

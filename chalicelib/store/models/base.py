@@ -28,12 +28,25 @@ _bind_lock = threading.Lock()
 
 
 def register(model: type[ShopModel]) -> type[ShopModel]:
-    _registry.append(model)
+    """Add a model to those ``bind_models`` points at the stage's tables. Model modules are
+    imported on first use (see ``__init__``), so one may arrive after binding: it is bound
+    at once."""
+    with _bind_lock:
+        _registry.append(model)
+        if _bound_to is not None:
+            _bind(model, _bound_to)
     return model
 
 
-def all_models() -> list[type[ShopModel]]:
+def registered_models() -> list[type[ShopModel]]:
     return list(_registry)
+
+
+def _bind(model: type[ShopModel], settings: Settings) -> None:
+    model.Meta.table_name = settings.table_name(model.short_name)
+    model.Meta.region = settings.aws_region
+    model.Meta.host = settings.aws_endpoint_url
+    model._connection = None
 
 
 def bind_models(settings: Settings | None = None) -> None:
@@ -44,10 +57,7 @@ def bind_models(settings: Settings | None = None) -> None:
         return
     with _bind_lock:
         for model in _registry:
-            model.Meta.table_name = settings.table_name(model.short_name)
-            model.Meta.region = settings.aws_region
-            model.Meta.host = settings.aws_endpoint_url
-            model._connection = None
+            _bind(model, settings)
         _shared_connection = Connection(region=settings.aws_region, host=settings.aws_endpoint_url)
         _bound_to = settings
 
