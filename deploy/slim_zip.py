@@ -1,16 +1,25 @@
 """Drop from a `chalice package` deployment zip the botocore service models that the
-function never loads.
+function never loads, and add compiled bytecode for every module.
 
 botocore ships the API model of every AWS service, about 15 MB of the zip, while the
 function calls DynamoDB (PynamoDB) and S3 (images). Without the others the zip keeps room
-under its 25 MB budget for the image libraries. Everything else stays as chalice wrote it.
+under its 25 MB budget for the image libraries.
+
+Lambda's code directory is read-only, so without bytecode in the zip every cold start
+compiles each imported module from source again. The bytecode is checked by nothing at
+run time ("unchecked hash" pycs): the zip is immutable, so its sources never change. It
+is only used by the Python version that built it, which is the one `chalice package`
+declares as the function's runtime.
 
     python deploy/slim_zip.py build/package/deployment.zip
 """
 
 from __future__ import annotations
 
+import importlib.util
+import py_compile
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -27,14 +36,46 @@ def is_unused_model(name: str) -> bool:
     return bool(separator) and service not in SERVICES_CALLED
 
 
+def bytecode(name: str, source: bytes, workdir: Path) -> tuple[str, bytes] | None:
+    """The ``__pycache__`` entry for module file ``name``, or None when it does not compile
+    (a few packages ship files for other Python versions that are never imported)."""
+    cache_name = importlib.util.cache_from_source(name)
+    source_file = workdir / "module.py"
+    source_file.write_bytes(source)
+    compiled = workdir / "module.pyc"
+    try:
+        py_compile.compile(
+            str(source_file),
+            cfile=str(compiled),
+            dfile=f"/var/task/{name}",
+            doraise=True,
+            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+        )
+    except py_compile.PyCompileError:
+        return None
+    return cache_name, compiled.read_bytes()
+
+
 def slim(archive: Path) -> tuple[int, int]:
     """Rewrite ``archive`` in place; returns its size before and after."""
     before = archive.stat().st_size
     slimmed = archive.with_name(archive.name + ".slim")
-    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(slimmed, "w") as target:
+    with (
+        zipfile.ZipFile(archive) as source,
+        zipfile.ZipFile(slimmed, "w") as target,
+        tempfile.TemporaryDirectory() as workdir,
+    ):
         for entry in source.infolist():
-            if not is_unused_model(entry.filename):
-                target.writestr(entry, source.read(entry), compress_type=entry.compress_type)
+            if is_unused_model(entry.filename):
+                continue
+            content = source.read(entry)
+            target.writestr(entry, content, compress_type=entry.compress_type)
+            if entry.filename.endswith(".py"):
+                compiled = bytecode(entry.filename, content, Path(workdir))
+                if compiled is not None:
+                    cache_entry = zipfile.ZipInfo(compiled[0], date_time=entry.date_time)
+                    cache_entry.external_attr = entry.external_attr
+                    target.writestr(cache_entry, compiled[1], compress_type=zipfile.ZIP_DEFLATED)
     slimmed.replace(archive)
     return before, archive.stat().st_size
 

@@ -51,6 +51,22 @@ def test_the_zip_holds_the_app_and_the_libraries_it_imports(packaged: Path) -> N
     assert {"app.py", "chalicelib", "chalice", "pynamodb", "pydantic"} <= top_level_names(packaged)
 
 
+def test_the_zip_carries_bytecode_for_the_modules_of_the_app(packaged: Path) -> None:
+    """Lambda's code directory is read-only: without bytecode in the zip, every cold start
+    would compile each module it imports from source."""
+    with zipfile.ZipFile(packaged / "deployment.zip") as archive:
+        names = set(archive.namelist())
+    modules = {name for name in names if name.startswith("chalicelib/") and name.endswith(".py")}
+    tag = sys.implementation.cache_tag
+    missing = {
+        module
+        for module in modules
+        if f"{os.path.dirname(module)}/__pycache__/{os.path.basename(module)[:-3]}.{tag}.pyc"
+        not in names
+    }
+    assert modules and missing == set()
+
+
 def pinned_requirements() -> set[str]:
     """``name-version`` of every pin in requirements.txt, spelled as in a dist-info."""
     pins = set()
