@@ -96,6 +96,7 @@ def _order_created(order: Order) -> str:
 
 @endpoint(cart, "/api/cart/checkout", "POST", summary="Turn the cart into an order "
           "(Idempotency-Key)", access="user", body="cart:CartCheckout",
+          headers=("Idempotency-Key",),
           response="cart:OrderCreated", status=201, errors=(409,))  # fmt: skip
 def checkout(request: Request) -> Response:
     user = require_user(request).user
@@ -118,6 +119,7 @@ def delete_cart(request: Request) -> Response:
 
 @endpoint(cart, "/api/cart/merge", "POST", summary="Merge a guest cart (with its "
           "X-Cart-Token) into the user's cart", access="user", body="cart:CartMerge",
+          headers=("X-Cart-Token",),
           response="cart:Message", errors=(404,))  # fmt: skip
 def merge(request: Request) -> Response:
     user = require_user(request).user

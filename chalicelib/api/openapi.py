@@ -25,6 +25,11 @@ ERROR_DESCRIPTIONS = {
     429: "Throttled; see Retry-After",
     503: "The database is busy; see Retry-After",
 }
+HEADER_DESCRIPTIONS = {
+    "Idempotency-Key": "Repeating a request with the same key within 24 hours returns the "
+    "first response and creates nothing; the same key with another body is a 409.",
+    "X-Cart-Token": "The `cart_token` of a guest cart from POST /api/cart/guest/.",
+}
 SECURITY_SCHEMES = {
     "token": {
         "type": "apiKey",
@@ -33,6 +38,13 @@ SECURITY_SCHEMES = {
         "description": "`Token <token>` from POST /api/auth/login/",
     },
     "bearer": {"type": "http", "scheme": "bearer"},
+    "cartToken": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Cart-Token",
+        "description": "A guest cart's token, accepted by the cart endpoints instead of a "
+        "login (except checkout and merge).",
+    },
     "session": {
         "type": "apiKey",
         "in": "cookie",
@@ -84,6 +96,19 @@ def _parameters(operation: Operation) -> list[dict[str, Any]]:
     parameters: list[dict[str, Any]] = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
         for name in PATH_PARAMETER.findall(operation.path)
+    ]
+    headers = operation.headers
+    if operation.access == "cart":
+        headers = (*headers, "X-Cart-Token")
+    parameters += [
+        {
+            "name": header,
+            "in": "header",
+            "required": False,
+            "description": HEADER_DESCRIPTIONS[header],
+            "schema": {"type": "string"},
+        }
+        for header in headers
     ]
     query = _model(operation.query)
     if query is not None:
@@ -161,6 +186,8 @@ def _operation(operation: Operation, schemas: _Schemas) -> dict[str, Any]:
         described["security"] = []
     else:
         described["security"] = [{"token": []}, {"bearer": []}, {"session": []}]
+        if operation.access == "cart":
+            described["security"].append({"cartToken": []})
         if operation.access == "staff":
             described["description"] = "Staff only."
     return described

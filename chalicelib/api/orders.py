@@ -61,6 +61,7 @@ def list_orders(request: Request) -> Response:
 
 @endpoint(orders, "/api/orders", "POST", summary="Order products directly (Idempotency-Key)",
           access="user", body="orders:OrderCreate", response="orders:OrderPublic", status=201,
+          headers=("Idempotency-Key",),
           errors=(409,))  # fmt: skip
 def create_order(request: Request) -> Response:
     user = require_user(request).user

@@ -36,6 +36,7 @@ class Operation:
     query: SchemaRef | None = None
     errors: tuple[int, ...] = field(default=())
     content_types: tuple[str, ...] = (JSON,)
+    headers: tuple[str, ...] = ()  # request headers the operation reads, for the document
 
 
 OPERATIONS: list[Operation] = []

@@ -48,3 +48,17 @@ def test_health_needs_no_credentials_and_ignores_a_stale_cookie(api):
 
 def test_the_schema_is_public(api):
     assert api.get("/api/schema").status == 200
+
+
+def test_schema_documents_the_idempotency_key_of_checkout_and_order_creation(api):
+    paths = api.get("/api/schema/").body["paths"]
+    for path in ("/api/cart/checkout/", "/api/orders/"):
+        headers = {p["name"] for p in paths[path]["post"]["parameters"] if p["in"] == "header"}
+        assert "Idempotency-Key" in headers, path
+
+
+def test_schema_documents_the_guest_cart_token_on_cart_endpoints(api):
+    document = api.get("/api/schema/").body
+    get_cart = document["paths"]["/api/cart/items/"]["get"]
+    assert {"cartToken": []} in get_cart["security"]
+    assert "X-Cart-Token" in {p["name"] for p in get_cart["parameters"]}
