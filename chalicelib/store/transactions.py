@@ -17,7 +17,3 @@ def failed_condition_positions(error: TransactWriteError) -> list[int]:
         for position, reason in enumerate(reasons)
         if reason is not None and reason.code == "ConditionalCheckFailed"
     ]
-
-
-def is_condition_failure(error: TransactWriteError) -> bool:
-    return bool(failed_condition_positions(error))
