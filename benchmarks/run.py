@@ -4,7 +4,6 @@ ratio and the package size. Exits non-zero when a budget is exceeded."""
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import tempfile
 from typing import TYPE_CHECKING
@@ -17,17 +16,7 @@ BENCH_ENVIRONMENT = {
     "TABLE_PREFIX": "shop-bench-",
     "MEDIA_BUCKET": "shop-bench-media",
     "PASSWORD_ITERATIONS": "1000",
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _print_calls(measurements: list[Measurement]) -> bool:
@@ -57,10 +46,11 @@ def main() -> int:
     from benchmarks.cold_start import ALLOWED_RATIO, measure_cold_start
     from benchmarks.package_size import LIMIT_BYTES, measure_package
     from chalicelib.config import get_settings, reset_settings
-    from chalicelib.local.emulator import Emulator
+    from chalicelib.local.emulator import Emulator, free_ports, use_emulator_credentials
     from chalicelib.store.setup import create_bucket, create_tables
 
-    emulator = Emulator(_free_port()).start()
+    use_emulator_credentials()
+    emulator = Emulator(free_ports(1)[0]).start()
     os.environ["AWS_ENDPOINT_URL"] = emulator.url
     reset_settings()
     try:

@@ -4,7 +4,6 @@ over HTTP, the same emulator `make run` uses; unit tests need none of it."""
 from __future__ import annotations
 
 import os
-import socket
 import tempfile
 from collections.abc import Iterator
 
@@ -31,18 +30,12 @@ for variable in ("AWS_PROFILE", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S
     os.environ.pop(variable, None)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[object]:
     from chalicelib.config import reset_settings
-    from chalicelib.local.emulator import Emulator
+    from chalicelib.local.emulator import Emulator, free_ports
 
-    server = Emulator(free_port()).start()
+    server = Emulator(free_ports(1)[0]).start()
     os.environ["AWS_ENDPOINT_URL"] = server.url
     reset_settings()
     yield server

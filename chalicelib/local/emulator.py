@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 import urllib.request
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 
 LOOPBACK = "127.0.0.1"
+
+
+def free_ports(count: int) -> list[int]:
+    """Distinct free loopback ports: the probes stay bound until all are chosen."""
+    with ExitStack() as probes:
+        ports = []
+        for _ in range(count):
+            probe = probes.enter_context(socket.socket())
+            probe.bind((LOOPBACK, 0))
+            ports.append(int(probe.getsockname()[1]))
+        return ports
 
 
 def use_emulator_credentials() -> None:

@@ -14,15 +14,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
+from chalicelib.local.emulator import LOOPBACK, free_ports
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-LOOPBACK = "127.0.0.1"
 STARTUP_TIMEOUT = 30.0
 SHUTDOWN_TIMEOUT = 5.0
 REQUEST_TIMEOUT = 30.0
@@ -38,17 +39,6 @@ TEST_STAGE_VARIABLES = (
     "MEDIA_BUCKET",
     "PASSWORD_ITERATIONS",
 )
-
-
-def free_ports(count: int) -> list[int]:
-    """Distinct free ports: the probes stay bound until all are chosen."""
-    with ExitStack() as probes:
-        ports = []
-        for _ in range(count):
-            probe = probes.enter_context(socket.socket())
-            probe.bind((LOOPBACK, 0))
-            ports.append(int(probe.getsockname()[1]))
-        return ports
 
 
 def port_is_free(port: int) -> bool:
