@@ -53,7 +53,7 @@ def errors_by_field(error: ValidationError) -> dict[str, list[str]]:
     return fields
 
 
-def validate(model: type[ModelT], data: Any) -> ModelT:
+def validate[ModelT: BaseModel](model: type[ModelT], data: Any) -> ModelT:
     if not isinstance(data, dict):
         kind = type(data).__name__
         raise InvalidInput(

@@ -18,7 +18,7 @@ MAX_BACKOFF_SECONDS = 0.2
 BUSY = "Too many changes to the same records at once. Please retry."
 
 
-def retried(use_case: Callable[[], ResultT]) -> ResultT:
+def retried[ResultT](use_case: Callable[[], ResultT]) -> ResultT:
     """Run ``use_case`` again, from its reads, while a write it based on them lost a race;
     jittered exponential backoff keeps racing requests apart. A use case that keeps losing
     ends as a 503 with Retry-After (nothing of it was written)."""

@@ -31,7 +31,7 @@ BACKOFF_SECONDS = 0.02
 NOT_MOVABLE = "A rating cannot be moved to another product."
 
 
-def _retrying(attempt: Callable[[], ResultT]) -> ResultT:
+def _retrying[ResultT](attempt: Callable[[], ResultT]) -> ResultT:
     for number in range(MAX_ATTEMPTS):
         try:
             return attempt()

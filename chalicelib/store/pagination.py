@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import Index
@@ -26,7 +26,7 @@ _CURSOR_CONTEXT = b"shop-api-cursor-v1"
 
 
 @dataclass
-class Page(Generic[ItemT]):
+class Page[ItemT]:
     items: list[ItemT]
     next_cursor: str | None
 
@@ -79,7 +79,7 @@ def _key_names(model: type[ShopModel], index: Index[Any]) -> set[str]:
     return names
 
 
-def query_page(
+def query_page[RecordT: ShopModel, ItemT](
     model: type[RecordT],
     index: Index[Any],
     hash_value: Any,
