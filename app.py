@@ -1,7 +1,9 @@
-"""The Chalice app: creates it and registers the routes, nothing else."""
+"""The Chalice app: creates it and registers the routes (and, on SnapStart, prepares the
+snapshot)."""
 
 from chalice import Chalice
 
+from chalicelib import snapstart
 from chalicelib.api.auth import auth_routes
 from chalicelib.api.cart import cart
 from chalicelib.api.categories import categories
@@ -33,3 +35,8 @@ for blueprint in (
 
 install_fallbacks(app, answer_preflight)
 install_middleware(app)
+
+# With SnapStart, Lambda snapshots the container once this import is done, and restored
+# copies skip whatever was set up before (see chalicelib/snapstart.py).
+if snapstart.requested():
+    snapstart.prepare_snapshot()

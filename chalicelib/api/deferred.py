@@ -48,6 +48,12 @@ def deferred(name: str) -> Any:
     return DeferredModule(name)
 
 
+def load_deferred(module: ModuleType) -> list[ModuleType]:
+    """Import now every module that ``module`` (a route module) defers: what its routes
+    would load on their first requests. Only SnapStart's set-up wants that."""
+    return [value._load() for value in vars(module).values() if isinstance(value, DeferredModule)]
+
+
 def resolve(reference: Any) -> Any:
     """A schema reference of a route: the class itself, or ``"module:Class"`` text that
     names it without importing it."""

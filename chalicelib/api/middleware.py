@@ -11,6 +11,7 @@ from typing import Any
 from chalice import Chalice, Response
 from chalice.app import Request
 
+from chalicelib import timeouts
 from chalicelib.api.cors import cors_headers
 from chalicelib.api.logs import configure_logging, current_request_id
 
@@ -36,6 +37,15 @@ def _request_id(request: Request) -> str | None:
     return context.get("requestId") or getattr(lambda_context, "aws_request_id", None)
 
 
+def _seconds_left(request: Request) -> float | None:
+    """What the Lambda invocation serving the request has left. API Gateway's Lambda,
+    ``chalice local`` and chalice's test client all pass a context that knows (the last
+    two from the config's ``lambda_timeout``); without one there is no deadline."""
+    lambda_context = getattr(request, "lambda_context", None)
+    remaining_ms = getattr(lambda_context, "get_remaining_time_in_millis", None)
+    return remaining_ms() / 1000 if callable(remaining_ms) else None
+
+
 def _log(request: Request, response: Response, started: float) -> None:
     context = request.context or {}
     fields = {
@@ -55,6 +65,8 @@ def install_middleware(app: Chalice) -> None:
     def shape_every_response(request: Request, get_response: Callable[..., Any]) -> Response:
         started = time.perf_counter()
         request_id = current_request_id.set(_request_id(request))
+        # The deadline that AWS call attempts of this request must meet (see timeouts).
+        budget = timeouts.start_request(_seconds_left(request))
         try:
             response: Response = get_response(request)
             _reshape_chalice_error(response)
@@ -63,4 +75,5 @@ def install_middleware(app: Chalice) -> None:
             _log(request, response, started)
             return response
         finally:
+            timeouts.end_request(budget)
             current_request_id.reset(request_id)

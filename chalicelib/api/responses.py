@@ -46,6 +46,8 @@ def status_of(error: errors.ShopError) -> int:
 
 
 def error_response(error: errors.ShopError) -> Response:
+    if isinstance(error, errors.ServiceUnavailable):
+        _log_storage_failure(error)  # here, where every 503 passes once
     headers: dict[str, Any] = {}
     body: dict[str, Any] = {"detail": error.detail}
     if isinstance(error, errors.InvalidInput):
@@ -57,14 +59,24 @@ def error_response(error: errors.ShopError) -> Response:
     return json_response(body, status_of(error), headers)
 
 
+def _log_storage_failure(error: errors.ServiceUnavailable) -> None:
+    """One line per 503 that a failed AWS call caused, naming the failure and endpoint in
+    ``storage_error`` (a CloudWatch metric filter counts the lines that carry it). A 503
+    for another reason (writers that keep losing races) is not one."""
+    from chalicelib.store.failures import describe_storage_failure
+
+    failure = describe_storage_failure(error)
+    if failure is not None:
+        logger.warning("storage unavailable: %s", failure, extra={"storage_error": failure})
+
+
 def unexpected_error_response(exc: BaseException) -> Response:
     # Imported here: the store is an adapter, and only failures need its translation.
     from chalicelib.store.failures import as_shop_error
 
     translated = as_shop_error(exc)
     if translated is not None:
-        logger.warning("storage unavailable: %s", type(exc).__name__)
-        return error_response(translated)
+        return error_response(translated)  # which logs the failure (its cause)
     logger.exception("unhandled error")
     return json_response({"detail": "A server error occurred."}, 500)
 

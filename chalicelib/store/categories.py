@@ -5,6 +5,7 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.domain.entities import Category
 from chalicelib.errors import Conflict, NotFound
+from chalicelib.store.conflicts import failed_its_condition
 from chalicelib.store.counters import next_id
 from chalicelib.store.models import CategoryRecord, ProductRecord, bind_models
 from chalicelib.store.models.catalog import CATEGORY_SCOPE
@@ -87,7 +88,7 @@ def update_category(category: Category, previous: Category) -> Category:
     try:
         record.update(actions=actions, condition=condition)
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not failed_its_condition(error):
             raise
         get_category(category.id)  # raises NotFound when it is gone
         raise Conflict(CATEGORY_CHANGED) from None
@@ -105,7 +106,7 @@ def _copy_name_to_products(category: Category) -> None:
             )
         except UpdateError as error:
             # Moved to another category or deleted meanwhile: nothing to copy.
-            if error.cause_response_code != "ConditionalCheckFailedException":
+            if not failed_its_condition(error):
                 raise
 
 
@@ -118,7 +119,7 @@ def delete_category(category_id: int) -> None:
             & (CategoryRecord.product_count.does_not_exist() | (CategoryRecord.product_count == 0))
         )
     except DeleteError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not failed_its_condition(error):
             raise
         get_category(category_id)  # raises NotFound when it is gone
         raise Conflict(CATEGORY_HAS_PRODUCTS) from None

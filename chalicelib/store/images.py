@@ -13,6 +13,7 @@ from typing import Any
 
 from chalicelib.config import Settings, get_settings
 from chalicelib.errors import ServiceUnavailable
+from chalicelib.timeouts import BOTOCORE_CLIENT_SETTINGS
 
 CATEGORY_FOLDER = "categories"
 PRODUCT_FOLDER = "products"
@@ -32,10 +33,11 @@ def _client(settings: Settings) -> Any:
             import botocore.session
             from botocore.config import Config
 
+            from chalicelib.store import deadline
+
+            deadline.install()  # before the session below is created
             config = Config(
-                connect_timeout=3,
-                read_timeout=10,
-                retries={"mode": "standard", "max_attempts": 3},
+                **BOTOCORE_CLIENT_SETTINGS,
                 # The emulator serves buckets by path, not by host name.
                 s3={"addressing_style": "path" if settings.aws_endpoint_url else "auto"},
             )

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.domain.throttling import FailureWindow
+from chalicelib.store.conflicts import failed_its_condition
 from chalicelib.store.models import LookupRecord, bind_models
 from chalicelib.store.users import username_claim_key
 
@@ -62,7 +63,7 @@ def record_failure(key: str, now: int, window_seconds: int) -> None:
             condition=LookupRecord.window_started_at > now - window_seconds,
         )
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not failed_its_condition(error):
             raise
         LookupRecord(key, failures=1, window_started_at=now, expires_at=expires_at).save()
 

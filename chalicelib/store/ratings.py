@@ -27,6 +27,7 @@ from chalicelib.domain.ratings import (
     score_of_replacement,
 )
 from chalicelib.errors import InvalidInput, NotFound
+from chalicelib.store.conflicts import failed_its_condition
 from chalicelib.store.counters import next_id
 from chalicelib.store.models import (
     ProductRecord,
@@ -207,7 +208,7 @@ def _delete_rating_of_deleted_product(rating: Rating) -> None:
         )
     except DeleteError as error:
         # Already deleted by someone else: done.
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not failed_its_condition(error):
             raise
 
 
@@ -270,5 +271,5 @@ def rename_author(user_id: int, username: str) -> None:
             )
         except UpdateError as error:
             # Deleted meanwhile: nothing to rename.
-            if error.cause_response_code != "ConditionalCheckFailedException":
+            if not failed_its_condition(error):
                 raise

@@ -13,6 +13,11 @@ from pynamodb.connection import Connection
 from pynamodb.models import Model
 
 from chalicelib.config import Settings, get_settings
+from chalicelib.store import deadline
+from chalicelib.timeouts import PYNAMODB_CLIENT_SETTINGS
+
+# Before any model or connection creates a botocore session (see store.deadline).
+deadline.install()
 
 
 class ShopModel(Model):
@@ -46,6 +51,9 @@ def _bind(model: type[ShopModel], settings: Settings) -> None:
     model.Meta.table_name = settings.table_name(model.short_name)
     model.Meta.region = settings.aws_region
     model.Meta.host = settings.aws_endpoint_url
+    # PynamoDB's defaults (15 s connect, 30 s read, 4 attempts) outlast the Lambda timeout.
+    for name, value in PYNAMODB_CLIENT_SETTINGS.items():
+        setattr(model.Meta, name, value)
     model._connection = None
 
 
@@ -58,7 +66,9 @@ def bind_models(settings: Settings | None = None) -> None:
     with _bind_lock:
         for model in _registry:
             _bind(model, settings)
-        _shared_connection = Connection(region=settings.aws_region, host=settings.aws_endpoint_url)
+        _shared_connection = Connection(
+            region=settings.aws_region, host=settings.aws_endpoint_url, **PYNAMODB_CLIENT_SETTINGS
+        )
         _bound_to = settings
 
 
