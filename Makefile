@@ -1,22 +1,35 @@
 # `make run` and `make test` work from a fresh clone: both create .venv when missing and
 # install the pinned requirements whenever they change.
-PYTHON ?= python3
+# The Lambda function runs Python 3.13, and chalice takes the runtime from the Python that
+# packages it, so .venv is built with 3.13: python3.13 on the PATH, else pyenv's 3.13
+# (`pyenv install 3.13`), else name one: make PYTHON=/path/to/python3.13 ...
+PYTHON ?= $(shell for candidate in python3.13 $$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13; do \
+	$$candidate -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null \
+	&& { echo $$candidate; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 STAGE ?= dev
 
-.PHONY: run test lint typecheck unit bench clean package deploy template-lint
+.PHONY: run test lint typecheck unit bench clean package deploy python-version
 
-$(INSTALLED): requirements.txt requirements-dev.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(INSTALLED): requirements.txt requirements-dev.txt | python-version
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(INSTALLED)
+
+python-version:
+	@test -x $(BIN)/python || { test -n "$(PYTHON)" || \
+		{ echo "no Python 3.13 found: .venv must be built with Python 3.13, the function's" \
+			"runtime. Install it (pyenv install 3.13) or name it: make PYTHON=/path/to/python3.13" >&2; \
+		exit 1; }; $(PYTHON) -m venv $(VENV); }
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' || \
+		{ echo ".venv runs Python $$($(BIN)/python -c 'import platform; print(platform.python_version())')," \
+			"but the function runs 3.13: rm -rf .venv and run make again" >&2; exit 1; }
 
 run: $(INSTALLED)
 	$(BIN)/python -m chalicelib.local.stack
 
-test: $(INSTALLED) lint typecheck template-lint
+test: $(INSTALLED) lint typecheck
 	$(BIN)/python -m pytest
 
 lint: $(INSTALLED)
@@ -29,51 +42,28 @@ typecheck: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python manage.py bench
 
-# Deployment (docs/deploy.md). The template is chalice's sam.json with deploy/resources.json
-# (tables, bucket, CDN, gateway responses) merged in; one stack per stage.
-DEPLOYED_STAGES := dev prod
-PACKAGE_DIR := build/package
+# Deployment (docs/deploy.md). `make package` builds the SAM template (chalice's sam.json
+# with deploy/resources.json merged in) and the code zip; `make deploy` uploads both to the
+# artifact bucket, transforms the template offline and applies it as a change set. The
+# tests rehearse exactly these commands against the emulator (tests/deploy/).
+PACKAGE_DIR ?= build/package
 STACK_NAME ?= shop-api-$(STAGE)
-AWS ?= aws
-# chalice package wants a region, but the template only uses AWS::Region: the stack lands
-# wherever the AWS CLI deploys it.
-PACKAGE_REGION ?= $(or $(AWS_REGION),$(AWS_DEFAULT_REGION),us-east-1)
-CHALICE_PACKAGE = AWS_DEFAULT_REGION=$(PACKAGE_REGION) $(BIN)/chalice package \
-	--merge-template deploy/resources.json
+# Empty: lambda_architecture of .chalice/config.json (arm64). The rehearsal builds for
+# the machine it runs on, so that it can import the zip.
+ARCHITECTURE ?=
 
 package: $(INSTALLED)
-	@test -f .chalice/policy-$(STAGE).json || \
-		{ echo "no .chalice/policy-$(STAGE).json: '$(STAGE)' is not a deployable stage" >&2; exit 1; }
-	rm -rf $(PACKAGE_DIR) && mkdir -p build
-	$(CHALICE_PACKAGE) --stage $(STAGE) $(PACKAGE_DIR) >build/package.log 2>&1; \
-		status=$$?; cat build/package.log; exit $$status
-	@! grep -q "Could not install dependencies" build/package.log || \
-		{ echo "a dependency has no manylinux2014 wheel for Lambda (see above)" >&2; exit 1; }
-	$(BIN)/python deploy/slim_zip.py $(PACKAGE_DIR)/deployment.zip
-	$(BIN)/cfn-lint $(PACKAGE_DIR)/sam.json
-
-template-lint: $(INSTALLED)
-	@for stage in $(DEPLOYED_STAGES); do \
-		rm -rf build/template/$$stage && \
-		$(CHALICE_PACKAGE) --stage $$stage build/template/$$stage >/dev/null && \
-		$(BIN)/cfn-lint build/template/$$stage/sam.json && echo "template ($$stage): lint clean" \
-		|| exit 1; \
-	done
-	$(BIN)/cfn-lint deploy/bootstrap.json
+	$(BIN)/python -m deploy.package --stage $(STAGE) \
+		$(if $(ARCHITECTURE),--architecture $(ARCHITECTURE)) $(PACKAGE_DIR)
 
 deploy: $(INSTALLED)
 	@test -n "$(ARTIFACT_BUCKET)" || \
-		{ echo "ARTIFACT_BUCKET=<S3 bucket for the code> is required" >&2; exit 1; }
-	$(MAKE) package STAGE=$(STAGE)
-	$(AWS) cloudformation package --template-file $(PACKAGE_DIR)/sam.json --use-json \
-		--s3-bucket $(ARTIFACT_BUCKET) --s3-prefix $(STACK_NAME) \
-		--output-template-file $(PACKAGE_DIR)/packaged.json
-	$(AWS) cloudformation deploy --template-file $(PACKAGE_DIR)/packaged.json \
-		--stack-name $(STACK_NAME) --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND \
-		--no-fail-on-empty-changeset $(if $(CFN_ROLE_ARN),--role-arn $(CFN_ROLE_ARN)) \
-		--parameter-overrides Stage=$(STAGE) $(DEPLOY_PARAMETERS)
-	$(AWS) cloudformation describe-stacks --stack-name $(STACK_NAME) \
-		--query 'Stacks[0].Outputs' --output table
+		{ echo "ARTIFACT_BUCKET=<S3 bucket for the code> is required (docs/deploy.md)" >&2; exit 1; }
+	$(MAKE) --no-print-directory package STAGE=$(STAGE) PACKAGE_DIR=$(PACKAGE_DIR) \
+		ARCHITECTURE=$(ARCHITECTURE)
+	$(BIN)/python -m deploy.stack --stage $(STAGE) --stack-name $(STACK_NAME) \
+		--artifact-bucket $(ARTIFACT_BUCKET) $(if $(CFN_ROLE_ARN),--role-arn $(CFN_ROLE_ARN)) \
+		$(PACKAGE_DIR) $(DEPLOY_PARAMETERS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build

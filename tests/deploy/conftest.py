@@ -1,46 +1,72 @@
-"""The prod stage packaged once per test session, as `make package STAGE=prod` does:
-chalice package with the merged resources, then the zip slimmed."""
+"""Packages and a deploy rehearsal, each built once per test session:
+
+- ``packaged``: the prod stage as `make package STAGE=prod` builds it (arm64 wheels, the
+  real target), for the checks of the zip and the template;
+- ``rehearsal``: `make deploy STAGE=dev` itself, run against a moto server of its own with
+  the package built for this machine's architecture, so that the very zip it shipped can
+  be imported and driven here (tests/deploy/test_deploy_rehearsal.py).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import platform
 import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cloudformation import PROJECT_ROOT, TOOLS
 
+from chalicelib.local.emulator import LOOPBACK, free_ports
+
+ARTIFACT_BUCKET = "shop-rehearsal-artifacts"
+REHEARSAL_ORIGIN = "https://shop.example.org"
+EMULATOR_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+}
+
+
+def clean_environment() -> dict[str, str]:
+    """The test session's own settings (STAGE=test, the tests' emulator) must not leak
+    into a package or a deploy: only the project's configuration decides."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("AWS_", "MOTO_"))
+        and name not in ("STAGE", "TABLE_PREFIX", "MEDIA_BUCKET", "PASSWORD_ITERATIONS")
+    }
+
+
+def machine_architecture() -> str:
+    """The Lambda architecture whose wheels this machine can import."""
+    return {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}[
+        platform.machine().lower()
+    ]
+
 
 @pytest.fixture(scope="session")
 def packaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("package") / "prod"
-    # The test session's own settings (STAGE=test, the emulator's endpoint) must not leak
-    # into the package: only .chalice/config.json decides what the function gets.
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("AWS_") and name not in ("STAGE", "TABLE_PREFIX", "MEDIA_BUCKET")
-    }
-    environment["AWS_DEFAULT_REGION"] = "us-east-1"
-    command = [
-        str(TOOLS / "chalice"),
-        "package",
-        "--stage",
-        "prod",
-        "--merge-template",
-        "deploy/resources.json",
-        str(output),
-    ]
-    for step in (
-        command,
-        [str(TOOLS / "python"), "deploy/slim_zip.py", str(output / "deployment.zip")],
-    ):
-        result = subprocess.run(
-            step, cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=300
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+    result = subprocess.run(
+        [str(TOOLS / "python"), "-m", "deploy.package", "--stage", "prod", str(output)],
+        cwd=PROJECT_ROOT,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
     return output
 
 
@@ -48,3 +74,91 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def template(packaged: Path) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads((packaged / "sam.json").read_text())
     return loaded
+
+
+class SeparateEmulator:
+    """A moto server in a process of its own: the rehearsal's stack must not share state
+    with the tests' emulator, which tests reset."""
+
+    def __init__(self) -> None:
+        self.port = free_ports(1)[0]
+        self.url = f"http://{LOOPBACK}:{self.port}"
+        self.process = subprocess.Popen(
+            [str(TOOLS / "moto_server"), "-H", LOOPBACK, "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.url}/moto-api/", timeout=1).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    raise RuntimeError("the rehearsal's moto server did not start") from None
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@dataclass
+class Rehearsal:
+    """What `make deploy` did against the emulator."""
+
+    emulator_url: str
+    package_dir: Path
+    output: str
+    environment: dict[str, str]
+
+    def client(self, service: str) -> Any:
+        import boto3
+
+        return boto3.client(
+            service,
+            endpoint_url=self.emulator_url,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            aws_session_token="testing",
+        )
+
+
+@pytest.fixture(scope="session")
+def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
+    emulator = SeparateEmulator()
+    try:
+        environment = {
+            **clean_environment(),
+            **EMULATOR_CREDENTIALS,
+            "AWS_ENDPOINT_URL": emulator.url,
+            "DEPLOY_POLL_SECONDS": "1",
+        }
+        done = Rehearsal(emulator.url, tmp_path_factory.mktemp("rehearsal"), "", environment)
+        done.client("s3").create_bucket(Bucket=ARTIFACT_BUCKET)
+        command = [
+            "make",
+            "--no-print-directory",
+            "deploy",
+            "STAGE=dev",
+            f"ARTIFACT_BUCKET={ARTIFACT_BUCKET}",
+            f"ARCHITECTURE={machine_architecture()}",
+            f"PACKAGE_DIR={done.package_dir}",
+            f"DEPLOY_PARAMETERS=AllowedOrigins={REHEARSAL_ORIGIN}",
+            f"PYTHON={sys.executable}",
+        ]
+        result = subprocess.run(
+            command,
+            cwd=PROJECT_ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        done.output = result.stdout + result.stderr
+        yield done
+    finally:
+        emulator.stop()

@@ -1,5 +1,6 @@
 """The function's IAM policy: only the actions the code uses, only on this stage's tables,
-their indexes, the image prefixes of its bucket and its own log group."""
+their indexes, the image prefixes of its bucket and its own log group; plus writing
+X-Ray traces, the one grant that IAM cannot narrow to a resource."""
 
 from __future__ import annotations
 
@@ -49,12 +50,28 @@ def function_policies(template: dict[str, Any]) -> list[dict[str, Any]]:
     return [policy["PolicyDocument"] for policy in role["Policies"]]
 
 
+# X-Ray has no resource-level permissions: tracing is granted on "*", and only that.
+TRACING_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+
+
+def is_tracing(statement: dict[str, Any]) -> bool:
+    return set(as_list(statement["Action"])) <= TRACING_ACTIONS
+
+
 def granted_resources(policy: dict[str, Any], stage: str) -> set[str]:
     return {
         resolve(resource, stage)
         for statement in policy["Statement"]
+        if not is_tracing(statement)
         for resource in as_list(statement["Resource"])
     }
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_only_tracing_is_granted_on_every_resource(stage: str) -> None:
+    for statement in policy_file(stage)["Statement"]:
+        if "*" in as_list(statement["Resource"]):
+            assert is_tracing(statement), statement
 
 
 def test_the_function_role_carries_the_prod_policy_file_and_nothing_else(
@@ -176,6 +193,6 @@ def test_the_policy_grants_no_data_action_that_shopping_does_not_use(
         action
         for statement in policy_file(stage)["Statement"]
         for action in as_list(statement["Action"])
-        if not action.startswith("logs:")
+        if not action.startswith("logs:") and action not in TRACING_ACTIONS
     }
     assert granted - {action for action, _ in needed_while_shopping} == set()

@@ -37,9 +37,14 @@ def test_the_image_bucket_blocks_every_kind_of_public_access(template: dict[str,
     }
 
 
-def test_the_image_bucket_outlives_any_deploy(template: dict[str, Any]) -> None:
+def test_the_image_bucket_outlives_any_deploy_but_a_failed_first_one(
+    template: dict[str, Any],
+) -> None:
     bucket = resource(template, "MediaBucket")
-    assert (bucket["DeletionPolicy"], bucket["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    assert (bucket["DeletionPolicy"], bucket["UpdateReplacePolicy"]) == (
+        "RetainExceptOnCreate",
+        "Retain",
+    )
 
 
 def test_only_this_stacks_distribution_may_read_the_image_prefixes(
@@ -92,7 +97,8 @@ def test_the_function_logs_to_a_log_group_that_expires_old_lines(
 ) -> None:
     logs = resource(template, "APIHandlerLogGroup")["Properties"]
     assert logs["LogGroupName"] == {"Fn::Sub": "/aws/lambda/${APIHandler}"}
-    assert logs["RetentionInDays"] > 0
+    assert logs["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    assert template["Parameters"]["LogRetentionDays"]["Default"] > 0
 
 
 def test_an_unknown_route_is_a_404_with_the_contracts_body(template: dict[str, Any]) -> None:

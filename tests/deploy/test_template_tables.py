@@ -72,11 +72,11 @@ def table_resource(model: type[ShopModel]) -> dict[str, Any]:
         **{key: value for key, value in shape.items() if value},
         "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
         "SSESpecification": {"SSEEnabled": True},
-        "DeletionProtectionEnabled": True,
+        "DeletionProtectionEnabled": {"Fn::If": ["ProtectTables", True, False]},
     }
     return {
         "Type": "AWS::DynamoDB::Table",
-        "DeletionPolicy": "Retain",
+        "DeletionPolicy": "RetainExceptOnCreate",
         "UpdateReplacePolicy": "Retain",
         "Properties": properties,
     }
@@ -127,8 +127,11 @@ def test_a_table_is_on_demand_recoverable_encrypted_and_never_deleted_by_a_deplo
     assert properties["BillingMode"] == "PAY_PER_REQUEST"
     assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert properties["SSESpecification"] == {"SSEEnabled": True}
-    assert properties["DeletionProtectionEnabled"] is True
-    assert (table["DeletionPolicy"], table["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    assert properties["DeletionProtectionEnabled"] == {"Fn::If": ["ProtectTables", True, False]}
+    assert (table["DeletionPolicy"], table["UpdateReplacePolicy"]) == (
+        "RetainExceptOnCreate",
+        "Retain",
+    )
 
 
 @pytest.mark.parametrize("stage", DEPLOYED_STAGES)

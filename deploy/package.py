@@ -1,0 +1,174 @@
+"""Build what `make deploy` ships, into one directory:
+
+- ``sam.json``: chalice's template with ``deploy/resources.json`` merged in (tables,
+  bucket, CDN, guard rails, alarms), API Gateway wired to the function's ``live`` alias;
+- ``deployment.zip``: the function's code, slimmed (``deploy/slim_zip.py``) and checked to
+  hold every pinned runtime requirement.
+
+    python -m deploy.package --stage prod build/package
+    python -m deploy.package --stage dev --architecture x86_64 build/rehearsal
+
+The architecture defaults to ``lambda_architecture`` in ``.chalice/config.json`` (arm64).
+Chalice downloads the wheels of the target platform, so a zip built for arm64 cannot be
+imported on an x86_64 machine: the deploy rehearsal in the tests builds for the machine
+it runs on. The Lambda runtime is the Python that runs this (chalice's rule), python3.13.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from deploy.slim_zip import slim
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+MERGE_TEMPLATE = "deploy/resources.json"
+# SAM's AutoPublishAlias names the alias resource <function><"Alias"><alias name>.
+FUNCTION = "APIHandler"
+ALIAS = f"{FUNCTION}Aliaslive"
+RUNTIME = "python3.13"
+
+
+class PackageError(Exception):
+    """The package cannot be deployed; the message says why and what to do."""
+
+
+def build(stage: str, output: Path, architecture: str | None = None) -> Path:
+    """Package ``stage`` into ``output`` (replaced); returns ``output``."""
+    if not (PROJECT_ROOT / ".chalice" / f"policy-{stage}.json").is_file():
+        raise PackageError(
+            f"no .chalice/policy-{stage}.json: {stage!r} is not a deployable stage "
+            "(docs/deploy.md, 'Stage configuration', says how to add one)"
+        )
+    if sys.version_info[:2] != (3, 13):
+        raise PackageError(
+            f"chalice takes the Lambda runtime from the Python that packages: this is "
+            f"{sys.version.split()[0]}, the function runs {RUNTIME}. Recreate .venv with "
+            "Python 3.13 (make clean && make PYTHON=python3.13 package)."
+        )
+    _chalice_package(stage, output, architecture)
+    template_path = output / "sam.json"
+    template = json.loads(template_path.read_text())
+    call_the_alias(template)
+    template_path.write_text(json.dumps(template, indent=1) + "\n")
+    archive = output / "deployment.zip"
+    slim(archive)
+    missing = missing_requirements(archive)
+    if missing:
+        raise PackageError(
+            "these pinned requirements have no wheel for Lambda "
+            f"(manylinux, {RUNTIME}, the target architecture), so chalice left them out of "
+            f"the zip: {', '.join(sorted(missing))}"
+        )
+    return output
+
+
+def _chalice_package(stage: str, output: Path, architecture: str | None) -> None:
+    """What ``chalice package --merge-template`` does, with the architecture overridable
+    (the CLI has no option for it)."""
+    from chalice.cli.factory import CLIFactory
+    from chalice.deploy.validate import validate_lambda_architecture
+
+    environ = dict(os.environ)
+    # chalice wants a region, but the template only uses AWS::Region: the stack lands
+    # wherever it is deployed.
+    environ.setdefault("AWS_DEFAULT_REGION", environ.get("AWS_REGION", "us-east-1"))
+    factory = CLIFactory(project_dir=str(PROJECT_ROOT), environ=environ)
+    overrides: dict[str, Any] = {}
+    if architecture:
+        overrides["lambda_architecture"] = architecture
+    config = factory.create_config_obj(stage, user_provided_params=overrides)
+    validate_lambda_architecture(config)
+    with _environment(environ):
+        options = factory.create_package_options()
+        packager = factory.create_app_packager(
+            config, options, "cloudformation", "json", merge_template=MERGE_TEMPLATE
+        )
+        shutil.rmtree(output, ignore_errors=True)
+        output.mkdir(parents=True)
+        log = io.StringIO()
+        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            packager.package_app(config, str(output), stage)
+    text = log.getvalue()
+    if text.strip():
+        print(text.strip(), file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _environment(environ: dict[str, str]) -> Any:
+    saved = dict(os.environ)
+    os.environ.update(environ)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def call_the_alias(template: dict[str, Any]) -> None:
+    """Point every API Gateway integration at the ``live`` alias instead of the function.
+
+    SnapStart applies to published versions only; ``$LATEST`` (what chalice's integration
+    URIs name) would start cold every time. The alias follows each new version that SAM's
+    AutoPublishAlias publishes. The invoke permission is granted on the alias in
+    deploy/resources.json."""
+    function_arn = "${" + FUNCTION + ".Arn}"
+    paths = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    for operations in paths.values():
+        for operation in operations.values():
+            integration = operation.get("x-amazon-apigateway-integration")
+            if not integration or "uri" not in integration:
+                continue
+            uri = integration["uri"]["Fn::Sub"]
+            if function_arn not in uri:
+                raise PackageError(f"unexpected integration URI {uri!r}")
+            integration["uri"]["Fn::Sub"] = uri.replace(function_arn, "${" + ALIAS + "}")
+
+
+def pinned_requirements() -> set[str]:
+    """``name-version`` of every pin in requirements.txt, spelled as in a dist-info."""
+    pins = set()
+    for line in (PROJECT_ROOT / "requirements.txt").read_text().splitlines():
+        requirement = line.split("#", 1)[0].strip()
+        if "==" in requirement:
+            name, version = requirement.split("==")
+            pins.add(f"{name.strip().replace('-', '_').lower()}-{version.strip()}")
+    return pins
+
+
+def missing_requirements(archive: Path) -> set[str]:
+    with zipfile.ZipFile(archive) as zipped:
+        installed = {
+            name.split("/", 1)[0].removesuffix(".dist-info").lower()
+            for name in zipped.namelist()
+            if name.split("/", 1)[0].endswith(".dist-info")
+        }
+    return pinned_requirements() - installed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stage", required=True)
+    parser.add_argument("--architecture", choices=("arm64", "x86_64"))
+    parser.add_argument("output", type=Path)
+    arguments = parser.parse_args(argv)
+    try:
+        output = build(arguments.stage, arguments.output, arguments.architecture)
+    except PackageError as error:
+        print(f"make package: {error}", file=sys.stderr)
+        return 1
+    size = (output / "deployment.zip").stat().st_size
+    print(f"{output}/sam.json and {output}/deployment.zip ({size / 1e6:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
