@@ -22,10 +22,11 @@ TEST_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": "us-east-1",
 }
 os.environ.update(TEST_ENVIRONMENT)
-# moto's request recorder (used to count DynamoDB calls) reads its path at import.
-os.environ.setdefault(
-    "MOTO_RECORDER_FILEPATH", os.path.join(tempfile.gettempdir(), f"moto-recording-{os.getpid()}")
-)
+# moto's request recorder (used to count DynamoDB calls) reads its path at import. One
+# file per process: parallel test workers inherit the environment of the process that
+# started them, and a shared file would count one worker's calls in another's budget.
+RECORDING = os.path.join(tempfile.gettempdir(), f"moto-recording-{os.getpid()}")
+os.environ["MOTO_RECORDER_FILEPATH"] = RECORDING
 for variable in ("AWS_PROFILE", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3"):
     os.environ.pop(variable, None)
 
@@ -40,14 +41,30 @@ def emulator() -> Iterator[object]:
     reset_settings()
     yield server
     server.stop()
+    if os.path.exists(RECORDING):
+        os.remove(RECORDING)
 
 
 @pytest.fixture
 def store(emulator: object) -> Iterator[None]:
     """Empty tables and bucket for one test."""
-    from chalicelib.store.setup import create_bucket, create_tables
+    from emptied import empty_store
 
-    emulator.reset()  # type: ignore[attr-defined]
-    create_tables()
-    create_bucket()
+    empty_store(emulator)
     yield
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With `make test`'s parallel workers (pytest-xdist, --dist loadgroup), each test
+    file runs whole on one worker, so its module-scoped tables are set up once; the tests
+    of the deploy rehearsal run on one worker and those of the prod package on one, so
+    that each of these session-scoped builds happens once."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if "rehearsal" in used:
+            group = "deploy-rehearsal"
+        elif "packaged" in used:
+            group = "deploy-package"
+        else:
+            group = item.path.as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))

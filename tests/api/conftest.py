@@ -204,12 +204,11 @@ def shared_api(emulator: object) -> Iterator[Api]:
     what module-scoped fixtures wrote (or are refused before writing anything). Emptying
     the tables costs more than most tests, so read-only suites share them. A module that
     sets ``SHARED_TABLES`` instead of using this directly, so that ``api`` is this client."""
-    from app import app
-    from chalicelib.store.setup import create_bucket, create_tables
+    from emptied import empty_store
 
-    emulator.reset()  # type: ignore[attr-defined]
-    create_tables()
-    create_bucket()
+    from app import app
+
+    empty_store(emulator)
     with Client(app, stage_name="test") as client:
         yield Api(client)
 

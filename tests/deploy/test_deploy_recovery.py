@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 import pytest
 
-from deploy.stack import Deployment, DeployError
+from deploy.stack import DeployError, Deployment
 
 STACK = "shop-api-recovery"
 BUCKET = "shop-recovery-artifacts"
@@ -46,9 +46,7 @@ def stack_left_in(status: str) -> None:
     from moto.cloudformation.models import cloudformation_backends
     from moto.core import DEFAULT_ACCOUNT_ID
 
-    boto3.client("cloudformation").create_stack(
-        StackName=STACK, TemplateBody=PLACEHOLDER_TEMPLATE
-    )
+    boto3.client("cloudformation").create_stack(StackName=STACK, TemplateBody=PLACEHOLDER_TEMPLATE)
     backend = cloudformation_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
     (stack,) = [s for s in backend.stacks.values() if s.name == STACK]
     stack.status = status
@@ -109,7 +107,9 @@ def test_an_unknown_parameter_stops_the_deploy(account: Any, package: Path) -> N
 def test_a_second_deploy_keeps_the_parameters_it_is_not_given(
     account: Any, package: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    deployment(package).run({"AllowedOrigins": "https://shop.example.org", "LogRetentionDays": "90"})
+    deployment(package).run(
+        {"AllowedOrigins": "https://shop.example.org", "LogRetentionDays": "90"}
+    )
     deployment(package).run({})
     (stack,) = account.describe_stacks(StackName=STACK)["Stacks"]
     parameters = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Parameters"]}

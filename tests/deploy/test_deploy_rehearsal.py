@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 from api_gateway import Routes, proxy_event
-from conftest import REHEARSAL_ORIGIN, Rehearsal
+from cloudformation import lint
+from rehearsal import REHEARSAL_ORIGIN, Rehearsal
 
 STACK = "shop-api-dev"
 PASSWORD = "correct-horse-9"
@@ -96,6 +97,10 @@ def test_the_deploy_lists_what_the_emulator_leaves_out_and_why(rehearsal: Rehear
     assert {template["Resources"][name]["Type"] for name in left_out} == LEFT_OUT_TYPES
     for name in left_out:
         assert f"  {name} (" in rehearsal.output
+
+
+def test_the_dev_templates_of_the_rehearsal_lint_clean(rehearsal: Rehearsal) -> None:
+    lint(rehearsal.package_dir / "sam.json", rehearsal.package_dir / "template.json")
 
 
 def test_the_function_runs_python_3_13_with_the_handler_chalice_packaged(
@@ -310,3 +315,16 @@ def test_an_unknown_path_is_api_gateways_404_in_the_apis_error_shape(function: F
     status, headers, body = function.request("GET", "/api/nowhere/")
     assert (status, body) == (404, {"detail": "Not found."})
     assert "access-control-allow-origin" in headers
+
+
+def test_the_function_logs_one_json_line_per_request_with_api_gateways_request_id(
+    function: Function,
+) -> None:
+    status, _, _ = function.request("GET", "/api/categories/")
+    assert status == 200
+    written = function.log.read_text().splitlines()
+    assert written and all(line.startswith("{") for line in written), written[:5]
+    lines = [json.loads(line) for line in written]
+    access = [line for line in lines if line.get("logger") == "shop.access"]
+    assert access and all(line["request_id"] for line in access)
+    assert access[-1]["path"].endswith("/api/categories/")

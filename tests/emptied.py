@@ -1,0 +1,33 @@
+"""Emptying the tests' emulator between tests."""
+
+from __future__ import annotations
+
+
+def empty_store(emulator: object) -> None:
+    """Leave the stage's tables and bucket in place, empty. Emptying them in the emulator's
+    memory (it runs in this process) takes microseconds; a reset and ten new tables take
+    about half a second, which set up once per test dominated the run. When a test
+    removed a table or the bucket, everything is reset and created again."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.s3.models import s3_backends
+
+    from chalicelib.config import get_settings
+    from chalicelib.store.models import all_models, bind_models
+    from chalicelib.store.setup import create_bucket, create_tables
+
+    settings = get_settings()
+    bind_models()
+    tables = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.aws_region].tables
+    buckets = s3_backends[DEFAULT_ACCOUNT_ID]["aws"].buckets
+    wanted = {model.Meta.table_name for model in all_models()}
+    if wanted <= set(tables) and settings.media_bucket in buckets:
+        for table in tables.values():
+            table.items.clear()
+        bucket = buckets[settings.media_bucket]
+        for key in list(bucket.keys):
+            del bucket.keys[key]
+        return
+    emulator.reset()  # type: ignore[attr-defined]
+    create_tables()
+    create_bucket()
