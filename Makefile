@@ -30,7 +30,7 @@ run: $(INSTALLED)
 	$(BIN)/python -m chalicelib.local.stack
 
 test: $(INSTALLED) lint typecheck
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

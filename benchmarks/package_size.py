@@ -3,8 +3,6 @@ package, then deploy/slim_zip.py, which drops botocore models of services never 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -15,22 +13,10 @@ DEV_ONLY_PACKAGES = ("moto/", "pytest/", "_pytest/", "tests/", "mypy/", "ruff/")
 
 
 def package_zip(stage: str, out_dir: Path) -> Path:
-    chalice = Path(sys.executable).with_name("chalice")
-    completed = subprocess.run(
-        [str(chalice), "package", "--stage", stage, str(out_dir)],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"chalice package failed:\n{completed.stderr}")
-    archive = out_dir / "deployment.zip"
-    subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "deploy" / "slim_zip.py"), str(archive)],
-        check=True,
-        capture_output=True,
-    )
-    return archive
+    """The zip exactly as `make package` builds it (deploy/package.py)."""
+    from deploy.package import build
+
+    return build(stage, out_dir / stage) / "deployment.zip"
 
 
 def measure_package(stage: str = "prod") -> tuple[int, list[str]]:

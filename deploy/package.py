@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import io
 import json
 import os
@@ -54,7 +55,13 @@ def build(stage: str, output: Path, architecture: str | None = None) -> Path:
             f"{sys.version.split()[0]}, the function runs {RUNTIME}. Recreate .venv with "
             "Python 3.13 (make clean && make PYTHON=python3.13 package)."
         )
-    _chalice_package(stage, output, architecture)
+    with _build_lock():
+        _chalice_package(stage, output, architecture)
+        if not _intact(output / "deployment.zip"):
+            # chalice writes its dependency cache in place: a build that was interrupted
+            # leaves a broken zip that every later build would reuse. Build it anew.
+            shutil.rmtree(PROJECT_ROOT / ".chalice" / "deployments", ignore_errors=True)
+            _chalice_package(stage, output, architecture)
     template_path = output / "sam.json"
     template = json.loads(template_path.read_text())
     call_the_alias(template)
@@ -69,6 +76,28 @@ def build(stage: str, output: Path, architecture: str | None = None) -> Path:
             f"the zip: {', '.join(sorted(missing))}"
         )
     return output
+
+
+@contextlib.contextmanager
+def _build_lock() -> Any:
+    """One build at a time per checkout: concurrent builds (two terminals, parallel test
+    workers) would write chalice's cache of dependencies (.chalice/deployments) at once."""
+    cache = PROJECT_ROOT / ".chalice" / "deployments"
+    cache.mkdir(parents=True, exist_ok=True)
+    with (cache.parent / "deployments.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _intact(archive: Path) -> bool:
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            return zipped.testzip() is None
+    except zipfile.BadZipFile:
+        return False
 
 
 def _chalice_package(stage: str, output: Path, architecture: str | None) -> None:

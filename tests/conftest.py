@@ -52,19 +52,3 @@ def store(emulator: object) -> Iterator[None]:
 
     empty_store(emulator)
     yield
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With `make test`'s parallel workers (pytest-xdist, --dist loadgroup), each test
-    file runs whole on one worker, so its module-scoped tables are set up once; the tests
-    of the deploy rehearsal run on one worker and those of the prod package on one, so
-    that each of these session-scoped builds happens once."""
-    for item in items:
-        used = set(getattr(item, "fixturenames", ()))
-        if "rehearsal" in used:
-            group = "deploy-rehearsal"
-        elif "packaged" in used:
-            group = "deploy-package"
-        else:
-            group = item.path.as_posix()
-        item.add_marker(pytest.mark.xdist_group(group))

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from chalice.test import Client
+from log_capture import log_lines  # noqa: F401  (a fixture of every API test)
 
 PASSWORD = "correct-horse-9"
 

@@ -4,17 +4,16 @@ instead of as API Gateway's timeout, and each logs its cause exactly once."""
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from chalice.test import Client
+from log_capture import LogLines
 
 from chalicelib import timeouts
 
@@ -74,29 +73,6 @@ def stalled_client(
         yield client
     # Before monkeypatch restores the endpoint: the next test binds to its own again.
     reset_settings()
-
-
-LogLines = Callable[[], list[dict[str, Any]]]
-
-
-@pytest.fixture
-def log_lines() -> Iterator[LogLines]:
-    """The app's JSON log lines, parsed."""
-    import app  # noqa: F401  (its middleware installs the JSON handler)
-    from chalicelib.api.logs import JsonFormatter
-
-    (handler,) = [
-        handler
-        for handler in logging.getLogger("shop").handlers
-        if isinstance(handler.formatter, JsonFormatter)
-    ]
-    assert isinstance(handler, logging.StreamHandler)
-    written = io.StringIO()
-    previous = handler.setStream(written)
-    try:
-        yield lambda: [json.loads(line) for line in written.getvalue().splitlines()]
-    finally:
-        handler.setStream(previous)
 
 
 def timed_request(
