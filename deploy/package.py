@@ -65,6 +65,7 @@ def build(stage: str, output: Path, architecture: str | None = None) -> Path:
     template_path = output / "sam.json"
     template = json.loads(template_path.read_text())
     call_the_alias(template)
+    name_the_api(template)
     template_path.write_text(json.dumps(template, indent=1) + "\n")
     archive = output / "deployment.zip"
     slim(archive)
@@ -160,6 +161,13 @@ def call_the_alias(template: dict[str, Any]) -> None:
             if function_arn not in uri:
                 raise PackageError(f"unexpected integration URI {uri!r}")
             integration["uri"]["Fn::Sub"] = uri.replace(function_arn, "${" + ALIAS + "}")
+
+
+def name_the_api(template: dict[str, Any]) -> None:
+    """Name the REST API after its stage in its definition too (the alarms find its
+    metrics by that name): chalice titles it after the app, the same for every stage."""
+    definition = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    definition["info"]["title"] = {"Fn::Sub": "shop-api-${Stage}"}
 
 
 def pinned_requirements() -> set[str]:

@@ -153,6 +153,15 @@ def test_the_dynamodb_throttle_alarms_cover_every_table(template: dict[str, Any]
         assert len(watched) <= 10
 
 
+def test_the_api_alarms_watch_the_api_by_its_stage_name(template: dict[str, Any]) -> None:
+    api = properties(template, "RestAPI")
+    name = {"Fn::Sub": "shop-api-${Stage}"}
+    assert api["Name"] == name and api["DefinitionBody"]["info"]["title"] == name
+    for alarm in ("ApiServerErrorRateAlarm", "ApiLatencyAlarm"):
+        dimensions = {d["Name"]: d["Value"] for d in alarms(template)[alarm]["Dimensions"]}
+        assert dimensions == {"ApiName": name, "Stage": {"Ref": "Stage"}}
+
+
 def test_every_alarm_notifies_the_alarm_topic(template: dict[str, Any]) -> None:
     for name, alarm in alarms(template).items():
         assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
