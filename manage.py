@@ -1,4 +1,4 @@
-"""Management commands: python manage.py init | seed | createsuperuser | bench.
+"""Management commands: python manage.py init | seed | createsuperuser | import-django | bench.
 
 Every command honours STAGE (default ``local``) and AWS_ENDPOINT_URL.
 """
@@ -40,6 +40,37 @@ def createsuperuser(args: argparse.Namespace) -> int:
     return 0
 
 
+def import_django(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from botocore.exceptions import ClientError
+    from pynamodb.exceptions import PynamoDBException
+
+    from migration.dump import DumpError
+    from migration.importer import run_import
+
+    media_dir = Path(args.media_dir) if args.media_dir else None
+    if media_dir is not None and not media_dir.is_dir():
+        print(f"--media-dir {media_dir}: not a directory", file=sys.stderr)
+        return 2
+    try:
+        run_import(Path(args.dump), media_dir, dry_run=args.dry_run, progress=not args.quiet)
+    except FileNotFoundError as error:
+        print(f"{args.dump}: {error.strerror}", file=sys.stderr)
+        return 2
+    except DumpError as error:
+        print(f"import refused, nothing was written: {error}", file=sys.stderr)
+        return 1
+    except (ClientError, PynamoDBException) as error:
+        print(
+            f"storage error: {error} (do the stage's tables and bucket exist? `init` creates"
+            " them locally; run the import again once fixed, it finishes what is missing)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def bench(_: argparse.Namespace) -> int:
     from benchmarks.run import main
 
@@ -58,6 +89,16 @@ def parser() -> argparse.ArgumentParser:
     superuser.add_argument("--email", required=True)
     superuser.add_argument("--password", required=True)
     superuser.set_defaults(run=createsuperuser)
+    importer = sub.add_parser(
+        "import-django", help="import the data of the Django backend from a dumpdata file"
+    )
+    importer.add_argument("dump", help="JSON written by Django's `manage.py dumpdata`")
+    importer.add_argument("--media-dir", help="Django's MEDIA_ROOT, to upload the images")
+    importer.add_argument(
+        "--dry-run", action="store_true", help="validate and show what would be imported"
+    )
+    importer.add_argument("--quiet", action="store_true", help="no progress bars")
+    importer.set_defaults(run=import_django)
     sub.add_parser("bench", help="DynamoDB calls per request against the budgets").set_defaults(
         run=bench
     )

@@ -19,6 +19,9 @@ class User:
     phone: str | None = None
     address: str = ""
     is_staff: bool = False
+    # Carried over from the Django backend; only active users may log in.
+    is_superuser: bool = False
+    is_active: bool = True
 
     @property
     def display_name(self) -> str:

@@ -92,9 +92,14 @@ class Order:
     shipping_address: str
     created_at: datetime
     items: list[OrderItem] = field(default_factory=list)
+    # The total as stored with the order. Orders placed here store the sum of their items;
+    # orders migrated from the Django backend keep the total Django stored, exactly.
+    stored_total: Decimal | None = None
 
     @property
     def total_price(self) -> Decimal:
+        if self.stored_total is not None:
+            return self.stored_total
         return sum((item.subtotal for item in self.items), Decimal("0"))
 
     def quantities(self) -> dict[int, int]:

@@ -64,7 +64,10 @@ def login(username: str, password: str, client_address: str) -> LoginResult:
     if blocked_for:
         raise Throttled(blocked_for)
     user = users.find_user(state.user_id) if state.user_id is not None else None
-    if user is None or not passwords.verify_password(password, user.password_hash):
+    # An inactive user is refused like a wrong password (as Django's ModelBackend does),
+    # after the same work, so the answer tells nothing about the account.
+    verified = user is not None and passwords.verify_password(password, user.password_hash)
+    if user is None or not verified or not user.is_active:
         if user is None:
             passwords.burn_time_like_a_check(settings.password_iterations)
         login_attempts.record_login_failure(username, client_address, now, window)
@@ -80,7 +83,7 @@ def authenticate(token: str) -> tuple[User, Session]:
     if user_id is None:
         raise AuthenticationFailed()
     session, user = sessions.get_session_and_user(hash_token(token), user_id)
-    if session is None or user is None or session.user_id != user.id:
+    if session is None or user is None or session.user_id != user.id or not user.is_active:
         raise AuthenticationFailed()
     # TTL deletion is lazy (up to days late), so expiry is checked on every read.
     if session.expires_at <= utc_now():

@@ -55,6 +55,7 @@ def to_order(record: OrderRecord) -> Order:
             )
             for item in record.items or []
         ],
+        stored_total=record.total_price,
     )
 
 

@@ -37,6 +37,8 @@ def to_user(record: UserRecord) -> User:
         phone=record.phone,
         address=record.address,
         is_staff=bool(record.is_staff),
+        is_superuser=bool(record.is_superuser),
+        is_active=record.is_active is not False,
     )
 
 
@@ -52,6 +54,8 @@ def to_record(user: User) -> UserRecord:
         phone=user.phone,
         address=user.address,
         is_staff=user.is_staff,
+        is_superuser=user.is_superuser,
+        is_active=user.is_active,
         created_at=user.created_at,
     )
 

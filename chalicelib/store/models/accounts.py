@@ -42,6 +42,9 @@ class UserRecord(ShopModel):
     phone = UnicodeAttribute(null=True)
     address = UnicodeAttribute(default="")
     is_staff = BooleanAttribute(default=False)
+    # Users migrated from Django keep both flags; absent (older items) means active.
+    is_superuser = BooleanAttribute(null=True)
+    is_active = BooleanAttribute(null=True)
     created_at = TimestampAttribute()
 
     by_id = UsersById()
