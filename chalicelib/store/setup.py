@@ -39,16 +39,22 @@ def create_bucket() -> bool:
 
     settings = get_settings()
     s3 = boto3.client("s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
-    created = True
     try:
-        s3.create_bucket(Bucket=settings.media_bucket)
-    except ClientError as error:
-        if error.response["Error"]["Code"] not in (
-            "BucketAlreadyOwnedByYou",
-            "BucketAlreadyExists",
-        ):
-            raise
+        # S3 in us-east-1 (and the emulator) answers a repeated CreateBucket of one's own
+        # bucket with success, so whether it existed is asked first.
+        s3.head_bucket(Bucket=settings.media_bucket)
         created = False
+    except ClientError:
+        created = True
+        try:
+            s3.create_bucket(Bucket=settings.media_bucket)
+        except ClientError as error:
+            if error.response["Error"]["Code"] not in (
+                "BucketAlreadyOwnedByYou",
+                "BucketAlreadyExists",
+            ):
+                raise
+            created = False
     # Image URLs are fetched without credentials (a browser opening them); like a deployed
     # bucket's narrow read policy, this lets anyone read the image folders and nothing else.
     policy = json.dumps(image_read_policy(settings.media_bucket))

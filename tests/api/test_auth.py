@@ -1,4 +1,4 @@
-"""API.md section 2: login, the credentials later requests carry, logout and sessions.
+"""Login, the credentials later requests carry, logout and sessions.
 Every test logs in a user of its own, so the module shares one set of tables."""
 
 from __future__ import annotations

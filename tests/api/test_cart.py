@@ -1,4 +1,4 @@
-"""API.md section 7, the cart of a logged-in user: one per user, created on first use,
+"""The cart of a logged-in user: one per user, created on first use,
 lines at current prices, stock checked on add and update, at most 50 lines."""
 
 from __future__ import annotations

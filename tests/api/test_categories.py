@@ -1,4 +1,4 @@
-"""API.md section 4: categories (public reads, staff writes). Every test works on
+"""Categories (public reads, staff writes). Every test works on
 categories of its own, so the module shares one set of tables."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""API.md section 1, Browsers: preflights succeed for the headers the API uses, and every
+"""Preflights succeed for the headers the API uses, and every
 response, errors included, names an allowed origin (any http://localhost:* or
 http://127.0.0.1:* in the local stages). Nothing here writes, so the tables are shared."""
 

@@ -1,4 +1,4 @@
-"""API.md section 2: a request authenticated by the session cookie with an unsafe method
+"""A request authenticated by the session cookie with an unsafe method
 must carry X-CSRFToken equal to the csrftoken cookie, else 403; header tokens need none.
 Every test logs in a user of its own, so the module shares one set of tables."""
 

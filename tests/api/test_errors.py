@@ -1,4 +1,4 @@
-"""API.md section 1: paths, path ids and the error statuses and bodies of malformed
+"""Paths, path ids and the error statuses and bodies of malformed
 requests. Nothing here writes, so the module shares one set of tables."""
 
 from __future__ import annotations

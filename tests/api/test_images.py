@@ -1,4 +1,4 @@
-"""API.md section 8: category and product images over HTTP, sent as chalice local passes
+"""Category and product images over HTTP, sent as chalice local passes
 them (raw) and as API Gateway passes them (base64)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""API.md section 2: more than 10 failures for one username, or more than the per-address
+"""More than 10 failures for one username, or more than the per-address
 limit from one client address, within 15 minutes → 429 with Retry-After."""
 
 from __future__ import annotations

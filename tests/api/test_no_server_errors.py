@@ -1,4 +1,4 @@
-"""API.md section 1: "A 500 never happens on any input a client can send." Every route the
+"""A 500 never happens on any input a client can send: every route the
 app serves gets hostile bodies and query strings, as staff (who reach the most code)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""API.md section 2: passwords are stored only as Django-format PBKDF2 hashes; a hash made
+"""Passwords are stored only as Django-format PBKDF2 hashes; a hash made
 with fewer iterations than configured (an old Django export) still logs in and is
 upgraded to the configured work factor."""
 

@@ -1,4 +1,4 @@
-"""API.md sections 1 and 5: the product list, its filters, orderings and pages, over one
+"""The product list, its filters, orderings and pages, over one
 shelf of products that every test here only reads."""
 
 from __future__ import annotations

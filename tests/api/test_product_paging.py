@@ -1,4 +1,4 @@
-"""API.md section 1: list pages over catalogs built for one test each."""
+"""List pages over catalogs built for one test each."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""API.md section 5: creating, reading, changing and deleting products. Every test works
+"""Creating, reading, changing and deleting products. Every test works
 on a category and products of its own, so the module shares one set of tables."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""API.md sections 5 (`/rate/`) and 6: ratings over HTTP."""
+"""Ratings over HTTP: `/api/products/{id}/rate/` and `/api/ratings/`."""
 
 from __future__ import annotations
 

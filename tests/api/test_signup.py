@@ -1,4 +1,4 @@
-"""API.md section 3: public signup, `POST /api/users/`. Every test signs up names of its
+"""Public signup, `POST /api/users/`. Every test signs up names of its
 own, so the module shares one set of tables."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""API.md section 3: listing, reading, changing and deleting users."""
+"""Listing, reading, changing and deleting users."""
 
 from __future__ import annotations
 

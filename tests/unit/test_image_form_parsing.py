@@ -20,7 +20,7 @@ def request_of(content_type: str, body: bytes, *, base64: bool) -> Request:
     event = gateway_event("POST", "/api/products", "/api/products/", {}, body)
     event["headers"] = {"content-type": content_type}
     if not base64:
-        # chalice local hands a multipart body over as it came (see PITFALLS).
+        # chalice local hands a multipart body over as it came, not base64-encoded.
         event["body"], event["isBase64Encoded"] = body, False
     return Request(event)
 
