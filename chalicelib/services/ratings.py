@@ -19,15 +19,17 @@ from chalicelib.domain.ratings import (
     revised,
 )
 from chalicelib.errors import InvalidInput, PermissionDenied, ServiceUnavailable
+from chalicelib.services import contention
 from chalicelib.store import ratings
 from chalicelib.store.pagination import Page
 
 ResultT = TypeVar("ResultT")
 
 # Concurrent writers of one rating (or one product, on AWS) lose a condition or a
-# transaction conflict; each loser reads again and retries after a short random pause.
-MAX_ATTEMPTS = 6
-BACKOFF_SECONDS = 0.02
+# transaction conflict; each loser reads again and retries after a short random pause,
+# with the attempts and backoff of every other use case that lost a race (at least one
+# writer wins each round, so ten writers at once all get through).
+MAX_ATTEMPTS = contention.MAX_ATTEMPTS
 NOT_MOVABLE = "A rating cannot be moved to another product."
 
 
@@ -36,7 +38,11 @@ def _retrying[ResultT](attempt: Callable[[], ResultT]) -> ResultT:
         try:
             return attempt()
         except RatingChangedMeanwhile:
-            time.sleep(random.uniform(0, BACKOFF_SECONDS * (2**number)))
+            if number + 1 < MAX_ATTEMPTS:
+                ceiling = min(
+                    contention.MAX_BACKOFF_SECONDS, contention.FIRST_BACKOFF_SECONDS * 2**number
+                )
+                time.sleep(random.uniform(0, ceiling))
     raise ServiceUnavailable(detail="The rating is being changed by others. Please retry.")
 
 
