@@ -24,9 +24,8 @@ from chalicelib.domain.cart import Cart, CartLine
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.domain.orders import Order, OrderItem, OrderStatus
 from chalicelib.domain.ratings import Rating
-from chalicelib.store import carts, orders, products, ratings, users
-from chalicelib.store.models import CategoryRecord, LookupRecord, ShopModel, bind_models
-from chalicelib.store.models.catalog import CATEGORY_SCOPE
+from chalicelib.store import carts, categories, orders, products, ratings, users
+from chalicelib.store.models import LookupRecord, ShopModel, bind_models
 
 from .dump import DumpError, iter_records
 from .media import MediaCheck, check_images, upload
@@ -170,17 +169,7 @@ def _items_of(plan: Plan, row: Any) -> Iterator[tuple[Label, ShopModel]]:
                 plan.image_key(row.image),
                 plan.product_counts[row.id],
             )
-            yield (
-                (("category", 1),),
-                CategoryRecord(
-                    category.id,
-                    scope=CATEGORY_SCOPE,
-                    name=category.name,
-                    image_key=category.image_key,
-                    product_count=category.product_count,
-                    created_at=category.created_at,
-                ),
-            )
+            yield (("category", 1),), categories.to_record(category)
         case ProductRow():
             product = Product(
                 id=row.id,
@@ -197,7 +186,7 @@ def _items_of(plan: Plan, row: Any) -> Iterator[tuple[Label, ShopModel]]:
                 rating_sum=plan.rating_sums[row.id],
                 rating_count=plan.rating_counts[row.id],
             )
-            yield (("product", 1),), products._to_record(product)
+            yield (("product", 1),), products.to_record(product)
         case RatingRow():
             rating = Rating(
                 id=row.id,
@@ -209,7 +198,7 @@ def _items_of(plan: Plan, row: Any) -> Iterator[tuple[Label, ShopModel]]:
                 created_at=row.created_at,
                 updated_at=row.updated_at,
             )
-            yield (("rating", 1),), ratings._to_record(rating)
+            yield (("rating", 1),), ratings.to_record(rating)
         case OrderRow():
             yield _order(plan, row)
         case CartRow():
@@ -273,11 +262,11 @@ def _cart(plan: Plan, row: CartRow) -> tuple[Label, ShopModel]:
     return label, carts.to_record(f"user#{row.user}", cart)
 
 
-@contextmanager
-def _bar(name: str, total: int, enabled: bool, position: int = 0) -> Iterator[Any]:
+def _bar(name: str, total: int, enabled: bool, position: int = 0) -> Any:
+    """A progress bar on stderr (tqdm's bars close themselves as context managers)."""
     from tqdm import tqdm
 
-    with tqdm(
+    return tqdm(
         total=total,
         desc=f"{name:>10}",
         unit=" rec",
@@ -285,27 +274,17 @@ def _bar(name: str, total: int, enabled: bool, position: int = 0) -> Iterator[An
         position=position,
         leave=True,
         file=sys.stderr,
-    ) as bar:
-        yield bar
+    )
 
 
 @contextmanager
 def _bars(plan: Plan, enabled: bool) -> Iterator[dict[str, Any]]:
-    from tqdm import tqdm
-
+    """One bar per model, stacked."""
     bars: dict[str, Any] = {}
     try:
         for position, kind in enumerate(KINDS):
             total = plan.in_dump[kind] - plan.skipped[kind]
-            bars[kind] = tqdm(
-                total=total,
-                desc=f"{kind:>10}",
-                unit=" rec",
-                disable=not enabled,
-                position=position,
-                leave=True,
-                file=sys.stderr,
-            )
+            bars[kind] = _bar(kind, total, enabled, position)
         yield bars
     finally:
         for bar in bars.values():

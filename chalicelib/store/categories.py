@@ -29,16 +29,20 @@ def new_category_id() -> int:
     return next_id("category")
 
 
-def create_category(category: Category) -> Category:
-    bind_models()
-    CategoryRecord(
+def to_record(category: Category) -> CategoryRecord:
+    return CategoryRecord(
         category.id,
         scope=CATEGORY_SCOPE,
         name=category.name,
         image_key=category.image_key,
-        product_count=0,
+        product_count=category.product_count,
         created_at=category.created_at,
-    ).save(condition=CategoryRecord.id.does_not_exist())
+    )
+
+
+def create_category(category: Category) -> Category:
+    bind_models()
+    to_record(category).save(condition=CategoryRecord.id.does_not_exist())
     return category
 
 

@@ -67,7 +67,7 @@ def _derived_values(product: Product) -> dict[str, Any]:
     }
 
 
-def _to_record(product: Product) -> ProductRecord:
+def to_record(product: Product) -> ProductRecord:
     return ProductRecord(
         product.id,
         scope=PRODUCT_SCOPE,
@@ -105,7 +105,7 @@ def create_product(product: Product) -> Product:
     bind_models()
     try:
         with TransactWrite(connection=shared_connection()) as transaction:
-            transaction.save(_to_record(product), condition=ProductRecord.id.does_not_exist())
+            transaction.save(to_record(product), condition=ProductRecord.id.does_not_exist())
             transaction.update(
                 CategoryRecord(product.category_id),
                 actions=[CategoryRecord.product_count.add(1)],

@@ -59,7 +59,7 @@ def to_rating(record: RatingRecord) -> Rating:
     )
 
 
-def _to_record(rating: Rating) -> RatingRecord:
+def to_record(rating: Rating) -> RatingRecord:
     return RatingRecord(
         rating.product_id,
         rating.user_id,
@@ -136,7 +136,7 @@ def add_rating(rating: Rating) -> Rating:
             transaction.condition_check(
                 UserRecord, rating.user_id, condition=UserRecord.id.exists()
             )
-            transaction.save(_to_record(rating), condition=RatingRecord.id.does_not_exist())
+            transaction.save(to_record(rating), condition=RatingRecord.id.does_not_exist())
             transaction.update(
                 ProductRecord(rating.product_id),
                 actions=_score_actions(score_of_new(rating)),
