@@ -7,12 +7,14 @@ so nothing here is read at import time: ``get_settings()`` is called on first us
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 MIN_PRODUCTION_PASSWORD_ITERATIONS = 600_000
 LOCAL_STAGES = frozenset({"local", "test"})
+# A cursor key is an HMAC-SHA256 key: 32 random characters or more.
+MIN_CURSOR_SECRET_LENGTH = 32
 
 
 @dataclass
@@ -32,6 +34,11 @@ class Settings:
     login_failures_per_username: int = 10
     login_failures_per_address: int = 100
     login_window_seconds: int = 15 * 60
+    # The key that signs page cursors. Deployed stages name a Secrets Manager secret
+    # (CURSOR_SECRET_ARN, generated per stack); local stages may give the key itself
+    # (CURSOR_SECRET), or get a random one per process. Never shown in a repr or a log.
+    cursor_secret: str | None = field(default=None, repr=False)
+    cursor_secret_arn: str | None = None
 
     def __post_init__(self) -> None:
         self.session_days = _positive_int("SESSION_DAYS", self.session_days)
@@ -42,6 +49,10 @@ class Settings:
             self.media_bucket = f"shop-{self.stage}-media"
         if not self.is_local and self.password_iterations < MIN_PRODUCTION_PASSWORD_ITERATIONS:
             raise ValueError("PASSWORD_ITERATIONS below 600000 is allowed only locally")
+        if self.cursor_secret is not None and len(self.cursor_secret) < MIN_CURSOR_SECRET_LENGTH:
+            raise ValueError(
+                f"CURSOR_SECRET must be at least {MIN_CURSOR_SECRET_LENGTH} characters"
+            )
 
     @property
     def is_local(self) -> bool:
@@ -79,10 +90,12 @@ def settings_from_environment(env: dict[str, str] | os._Environ[str]) -> Setting
         "MEDIA_BASE_URL": "media_base_url",
         "SESSION_DAYS": "session_days",
         "PASSWORD_ITERATIONS": "password_iterations",
+        "CURSOR_SECRET": "cursor_secret",
+        "CURSOR_SECRET_ARN": "cursor_secret_arn",
     }
-    for variable, field in mapping.items():
+    for variable, name in mapping.items():
         if env.get(variable):
-            fields[field] = env[variable]
+            fields[name] = env[variable]
     region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
     if region:
         fields["aws_region"] = region

@@ -4,6 +4,7 @@ over HTTP, the same emulator `make run` uses; unit tests need none of it."""
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator
 
@@ -22,6 +23,9 @@ TEST_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": "us-east-1",
 }
 os.environ.update(TEST_ENVIRONMENT)
+# The key page cursors are signed with: random per run, shared with the servers the tests
+# start (they inherit the environment), so a cursor one of them issued is valid in another.
+os.environ.setdefault("CURSOR_SECRET", secrets.token_urlsafe(32))
 # moto's request recorder (used to count DynamoDB calls) reads its path at import. One
 # file per process: parallel test workers inherit the environment of the process that
 # started them, and a shared file would count one worker's calls in another's budget.
