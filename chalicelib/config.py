@@ -34,6 +34,11 @@ class Settings:
     login_failures_per_username: int = 10
     login_failures_per_address: int = 100
     login_window_seconds: int = 15 * 60
+    # Catalog reads say ``Cache-Control: public, max-age=..., stale-while-revalidate=...``
+    # (CATALOG_MAX_AGE, CATALOG_STALE_WHILE_REVALIDATE, in seconds): how stale a shopper
+    # may see the catalog, through browsers and CloudFront. None: 0 locally, else 60/300.
+    catalog_max_age: int | None = None
+    catalog_stale_while_revalidate: int | None = None
     # The key that signs page cursors. Deployed stages name a Secrets Manager secret
     # (CURSOR_SECRET_ARN, generated per stack); local stages may give the key itself
     # (CURSOR_SECRET), or get a random one per process. Never shown in a repr or a log.
@@ -43,6 +48,14 @@ class Settings:
     def __post_init__(self) -> None:
         self.session_days = _positive_int("SESSION_DAYS", self.session_days)
         self.password_iterations = _positive_int("PASSWORD_ITERATIONS", self.password_iterations)
+        self.catalog_max_age = _seconds(
+            "CATALOG_MAX_AGE", self.catalog_max_age, 0 if self.is_local else 60
+        )
+        self.catalog_stale_while_revalidate = _seconds(
+            "CATALOG_STALE_WHILE_REVALIDATE",
+            self.catalog_stale_while_revalidate,
+            0 if self.is_local else 300,
+        )
         if not self.table_prefix:
             self.table_prefix = f"shop-{self.stage}-"
         if not self.media_bucket:
@@ -76,6 +89,18 @@ def _positive_int(name: str, value: object) -> int:
     return number
 
 
+def _seconds(name: str, value: object, default: int) -> int:
+    if value is None:
+        return default
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, not {value!r}") from None
+    if number < 0:
+        raise ValueError(f"{name} must not be negative")
+    return number
+
+
 def _split_origins(raw: str) -> tuple[str, ...]:
     return tuple(origin.strip() for origin in raw.split(",") if origin.strip())
 
@@ -90,6 +115,8 @@ def settings_from_environment(env: dict[str, str] | os._Environ[str]) -> Setting
         "MEDIA_BASE_URL": "media_base_url",
         "SESSION_DAYS": "session_days",
         "PASSWORD_ITERATIONS": "password_iterations",
+        "CATALOG_MAX_AGE": "catalog_max_age",
+        "CATALOG_STALE_WHILE_REVALIDATE": "catalog_stale_while_revalidate",
         "CURSOR_SECRET": "cursor_secret",
         "CURSOR_SECRET_ARN": "cursor_secret_arn",
     }

@@ -10,9 +10,13 @@ import re
 
 from chalicelib.config import get_settings
 
-ALLOWED_HEADERS = "Authorization,Content-Type,X-CSRFToken,X-Cart-Token,Idempotency-Key"
-ALLOWED_METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS"
-EXPOSED_HEADERS = "Link,Retry-After"
+ALLOWED_HEADERS = (
+    "Authorization,Content-Type,X-CSRFToken,X-Cart-Token,Idempotency-Key,If-None-Match"
+)
+ALLOWED_METHODS = "GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS"
+# The response headers this API sends that a browser would otherwise hide from scripts
+# (Cache-Control, Content-Type and the like are always readable).
+EXPOSED_HEADERS = "Link,Retry-After,Idempotent-Replayed,ETag,Allow,WWW-Authenticate"
 PREFLIGHT_MAX_AGE = "600"
 LOCAL_ORIGIN = re.compile(r"^http://(localhost|127\.0\.0\.1)(:\d{1,5})?$")
 

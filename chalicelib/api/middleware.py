@@ -1,4 +1,6 @@
-"""Applied to every response: the API's error shape, CORS headers and one log line."""
+"""Applied to every response: the API's error shape, the caching and security headers
+(chalicelib/api/caching.py: nosniff, Cache-Control, ETag and 304, Allow, HEAD), CORS
+headers and one log line."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from chalice import Chalice, Response
 from chalice.app import Request
 
 from chalicelib import timeouts
+from chalicelib.api.caching import apply_header_policy
 from chalicelib.api.cors import cors_headers
 from chalicelib.api.logs import configure_logging, current_request_id
 
@@ -70,6 +73,7 @@ def install_middleware(app: Chalice) -> None:
         try:
             response: Response = get_response(request)
             _reshape_chalice_error(response)
+            response = apply_header_policy(request, response)
             for name, value in cors_headers(request.headers.get("origin")).items():
                 response.headers.setdefault(name, value)
             _log(request, response, started)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
 from chalice.cli.factory import CLIFactory
 from chalice.local import (
@@ -43,6 +44,20 @@ class ShopRequestHandler(ChaliceRequestHandler):
             return
         headers = {"Content-Type": "application/json", **cors_headers(origin)}
         self._send_http_response(404, headers, json.dumps({"detail": "Not found."}))
+
+    def _send_http_response_with_body(
+        self, code: int, headers: dict[str, Any], body: str | bytes
+    ) -> None:
+        """A HEAD response has no body: the app already dropped it and gives the length
+        GET would have had as ``Content-Length``, which must go out alone."""
+        if self.command != "HEAD":
+            super()._send_http_response_with_body(code, headers, body)
+            return
+        headers = dict(headers)
+        if not any(name.lower() == "content-length" for name in headers):
+            headers["Content-Length"] = str(len(body.encode() if isinstance(body, str) else body))
+        self.send_response(code)
+        self._send_headers(headers)
 
     def log_message(self, format: str, *args: object) -> None:
         """The app logs one JSON line per request; the default access log would double it."""
