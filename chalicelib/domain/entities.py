@@ -22,6 +22,11 @@ class User:
     # Carried over from the Django backend; only active users may log in.
     is_superuser: bool = False
     is_active: bool = True
+    # Raised by each password change; sessions started under an older value are over.
+    session_epoch: int = 0
+    # The stored version this object was read at (None: not stored yet, or stored
+    # before versions existed). Writes are conditioned on it.
+    version: int | None = None
 
     @property
     def display_name(self) -> str:
@@ -36,6 +41,7 @@ class Session:
     csrf_token: str
     created_at: datetime
     expires_at: datetime
+    user_epoch: int = 0
 
 
 @dataclass

@@ -10,10 +10,12 @@ from chalicelib.domain import passwords
 from chalicelib.domain.accounts import can_manage_user, password_problems
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Session, User
-from chalicelib.errors import InvalidInput, NotFound, PermissionDenied
+from chalicelib.errors import AuthenticationFailed, InvalidInput, NotFound, PermissionDenied
 from chalicelib.services import ratings
+from chalicelib.services.contention import retried
 from chalicelib.store import carts, sessions, users
 from chalicelib.store.pagination import Page
+from chalicelib.store.unit_of_work import ConditionsFailed, unit_of_work
 
 PROFILE_FIELDS = ("username", "email", "first_name", "last_name", "phone", "address")
 
@@ -27,15 +29,19 @@ def _check_password(password: str, username: str) -> None:
 def signup(fields: dict[str, Any], *, is_staff: bool = False) -> User:
     """``fields`` is validated input; ``is_staff`` and ``id`` are never taken from it."""
     _check_password(fields["password"], fields["username"])
-    settings = get_settings()
-    user = User(
-        id=users.new_user_id(),
-        password_hash=passwords.hash_password(fields["password"], settings.password_iterations),
-        created_at=utc_now(),
-        is_staff=is_staff,
-        **{name: fields[name] for name in PROFILE_FIELDS if name in fields},
-    )
-    return users.create_user(user)
+    password_hash = passwords.hash_password(fields["password"], get_settings().password_iterations)
+
+    def create() -> User:
+        user = User(
+            id=users.new_user_id(),
+            password_hash=password_hash,
+            created_at=utc_now(),
+            is_staff=is_staff,
+            **{name: fields[name] for name in PROFILE_FIELDS if name in fields},
+        )
+        return users.create_user(user)
+
+    return retried(create)
 
 
 def create_superuser(username: str, email: str, password: str) -> User:
@@ -58,33 +64,60 @@ def get_user(actor: User, user_id: int) -> User:
 def update_user(
     actor: User, user_id: int, changes: dict[str, Any], current_session: Session | None
 ) -> User:
-    previous = get_user(actor, user_id)
-    promoting = "is_staff" in changes and bool(changes["is_staff"]) != previous.is_staff
-    if promoting and not actor.is_staff:
-        raise PermissionDenied("Only staff may change is_staff.")
-    updated = replace(
-        previous,
-        **{name: changes[name] for name in (*PROFILE_FIELDS, "is_staff") if name in changes},
-    )
+    """Apply ``changes`` to the user as stored when the write lands: the write is
+    conditioned on the version read, and a lost race reads again and re-applies them, so
+    a concurrent change (a demotion, say) is never overwritten with what was read before
+    it."""
     password = changes.get("password")
-    if password is not None:
-        _check_password(password, updated.username)
-        updated.password_hash = passwords.hash_password(
-            password, get_settings().password_iterations
+    # Hashed once, outside the retries (it is the slow part).
+    password_hash = (
+        passwords.hash_password(password, get_settings().password_iterations)
+        if password is not None
+        else None
+    )
+    # The caller's own session survives a change of their own password.
+    kept = current_session if current_session and actor.id == user_id else None
+
+    def apply() -> tuple[User, User]:
+        previous = get_user(actor, user_id)
+        promoting = "is_staff" in changes and bool(changes["is_staff"]) != previous.is_staff
+        if promoting and not actor.is_staff:
+            raise PermissionDenied("Only staff may change is_staff.")
+        updated = replace(
+            previous,
+            **{name: changes[name] for name in (*PROFILE_FIELDS, "is_staff") if name in changes},
         )
-    saved = users.save_user(updated, previous)
+        if password is not None and password_hash is not None:
+            _check_password(password, updated.username)
+            updated.password_hash = password_hash
+            # Every session started before this change ends with it, atomically.
+            updated.session_epoch = previous.session_epoch + 1
+        try:
+            with unit_of_work() as work:
+                users.stage_user_change(work, updated, previous)
+                if password is not None and kept is not None:
+                    sessions.stage_kept_session(
+                        work, replace(kept, user_epoch=updated.session_epoch)
+                    )
+        except ConditionsFailed as failed:
+            if failed.labels == {sessions.SESSION}:
+                raise AuthenticationFailed() from failed  # logged out meanwhile
+            users.raise_for_user_change(failed)
+        updated.version = (previous.version or 0) + 1
+        return updated, previous
+
+    saved, previous = retried(apply)
     if saved.username != previous.username:
         ratings.rename_author(user_id, saved.username)
     if password is not None:
-        # Every other session of this user ends; the caller's own stays when it is theirs.
-        keep = current_session.token_hash if current_session and actor.id == user_id else None
+        # Tidy-up: those sessions stopped working when the change was committed.
+        keep = kept.token_hash if kept else None
         sessions.delete_sessions_of_user(user_id, keep_token_hash=keep)
     return saved
 
 
 def delete_user(actor: User, user_id: int) -> None:
-    user = get_user(actor, user_id)
-    users.delete_user(user)
+    retried(lambda: users.delete_user(get_user(actor, user_id)))
     sessions.delete_sessions_of_user(user_id)
     carts.delete_user_cart(user_id)  # their orders stay, with their own copy of the name
     # After the user is gone no rating of theirs can be written any more (every rating

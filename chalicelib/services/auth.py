@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from chalicelib.config import get_settings
@@ -13,7 +13,11 @@ from chalicelib.domain import passwords
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Session, User
 from chalicelib.errors import AuthenticationFailed, InvalidInput, Throttled
+from chalicelib.services.contention import retried
 from chalicelib.store import login_attempts, sessions, users
+from chalicelib.store.conflicts import WriteConflict
+from chalicelib.store.login_attempts import Counter
+from chalicelib.store.unit_of_work import ConditionsFailed, unit_of_work
 
 BAD_CREDENTIALS = "Unable to log in with provided credentials."
 
@@ -37,7 +41,7 @@ def _user_id_of(token: str) -> int | None:
     return int(user_part)
 
 
-def start_session(user: User) -> LoginResult:
+def new_session(user: User) -> tuple[str, Session]:
     settings = get_settings()
     token = f"{user.id}.{secrets.token_urlsafe(32)}"
     now = utc_now()
@@ -47,20 +51,85 @@ def start_session(user: User) -> LoginResult:
         csrf_token=secrets.token_urlsafe(32),
         created_at=now,
         expires_at=now + timedelta(days=settings.session_days),
+        user_epoch=user.session_epoch,
     )
-    sessions.save_session(session)
+    return token, session
+
+
+def start_session(user: User) -> LoginResult:
+    token, session = new_session(user)
+    with unit_of_work() as work:
+        sessions.stage_new_session(work, session)
     return LoginResult(token=token, session=session, user=user)
 
 
+def _counters(username: str, address: str, state: login_attempts.LoginState) -> list[Counter]:
+    settings = get_settings()
+    return [
+        Counter(
+            login_attempts.username_failures_key(username),
+            login_attempts.USERNAME_LIMIT,
+            state.username_failures,
+            settings.login_failures_per_username,
+        ),
+        Counter(
+            login_attempts.address_failures_key(address),
+            login_attempts.ADDRESS_LIMIT,
+            state.address_failures,
+            settings.login_failures_per_address,
+        ),
+    ]
+
+
+def _seconds_blocked(counters: list[Counter], now: int) -> int:
+    window = get_settings().login_window_seconds
+    return max(counter.window.seconds_blocked(counter.limit, now, window) for counter in counters)
+
+
+def _reread(counters: list[Counter]) -> list[Counter]:
+    windows = login_attempts.read_counters([counter.key for counter in counters])
+    return [replace(counter, window=windows[counter.key]) for counter in counters]
+
+
+def _throttled_now(counters: list[Counter], now: int) -> Throttled:
+    """The answer when a counter reached its limit while this attempt was checked."""
+    blocked_for = _seconds_blocked(_reread(counters), now)
+    return Throttled(blocked_for or get_settings().login_window_seconds)
+
+
+def _count_failure(counters: list[Counter], now: int) -> None:
+    """Count the failure in both counters, on the windows read; if either changed
+    meanwhile, read them again. Throttled when a limit is reached first: that attempt's
+    outcome is never told."""
+    window = get_settings().login_window_seconds
+    attempts = iter([counters])
+
+    def count() -> None:
+        current = next(attempts, None) or _reread(counters)
+        blocked_for = _seconds_blocked(current, now)
+        if blocked_for:
+            raise Throttled(blocked_for)
+        try:
+            with unit_of_work() as work:
+                for counter in current:
+                    login_attempts.stage_failure(work, counter, now, window)
+        except ConditionsFailed as failed:
+            raise WriteConflict() from failed
+
+    retried(count)
+
+
 def login(username: str, password: str, client_address: str) -> LoginResult:
+    """A password check is answered only once counted: a failure by its increment of the
+    failure counters (refused at their limits), a success by a session committed together
+    with a check that no counter reached its limit meanwhile. So however many attempts
+    run at once, at most the limit of them per window learn whether a password was right.
+    """
     settings = get_settings()
     now = int(time.time())
     state = login_attempts.read_login_state(username, client_address)
-    window = settings.login_window_seconds
-    blocked_for = max(
-        state.username_failures.seconds_blocked(settings.login_failures_per_username, now, window),
-        state.address_failures.seconds_blocked(settings.login_failures_per_address, now, window),
-    )
+    counters = _counters(username, client_address, state)
+    blocked_for = _seconds_blocked(counters, now)
     if blocked_for:
         raise Throttled(blocked_for)
     user = users.find_user(state.user_id) if state.user_id is not None else None
@@ -70,12 +139,26 @@ def login(username: str, password: str, client_address: str) -> LoginResult:
     if user is None or not verified or not user.is_active:
         if user is None:
             passwords.burn_time_like_a_check(settings.password_iterations)
-        login_attempts.record_login_failure(username, client_address, now, window)
+        _count_failure(counters, now)
         raise InvalidInput({"non_field_errors": [BAD_CREDENTIALS]})
-    if passwords.needs_rehash(user.password_hash, settings.password_iterations):
-        user.password_hash = passwords.hash_password(password, settings.password_iterations)
-        users.save_password_hash(user)
-    return start_session(user)
+    token, session = new_session(user)
+    rehash = passwords.needs_rehash(user.password_hash, settings.password_iterations)
+    try:
+        with unit_of_work() as work:
+            login_attempts.stage_limit_checks(work, counters, now, settings.login_window_seconds)
+            if rehash:
+                user.password_hash = passwords.hash_password(password, settings.password_iterations)
+                users.stage_password_hash(work, user)
+            sessions.stage_new_session(work, session)
+    except ConditionsFailed as failed:
+        if failed.labels & {login_attempts.USERNAME_LIMIT, login_attempts.ADDRESS_LIMIT}:
+            raise _throttled_now(counters, now) from failed
+        # The user changed since it was read (only a re-hash writes it): the session is
+        # not started; the client may simply log in again.
+        raise WriteConflict() from failed
+    if rehash:
+        user.version = (user.version or 0) + 1
+    return LoginResult(token=token, session=session, user=user)
 
 
 def authenticate(token: str) -> tuple[User, Session]:
@@ -84,6 +167,9 @@ def authenticate(token: str) -> tuple[User, Session]:
         raise AuthenticationFailed()
     session, user = sessions.get_session_and_user(hash_token(token), user_id)
     if session is None or user is None or session.user_id != user.id or not user.is_active:
+        raise AuthenticationFailed()
+    # A password change since the session started ended it.
+    if session.user_epoch != user.session_epoch:
         raise AuthenticationFailed()
     # TTL deletion is lazy (up to days late), so expiry is checked on every read.
     if session.expires_at <= utc_now():

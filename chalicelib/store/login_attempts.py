@@ -1,16 +1,26 @@
-"""Failed-login counters, read together with the username claim in one BatchGetItem."""
+"""Failed-login counters, read together with the username claim in one BatchGetItem.
+
+A password check is answered only once its outcome is counted: a failure is written as an
+increment conditioned on the limit not being reached (``count_failure``), and a success
+commits its session together with a check that neither counter reached its limit
+(``stage_limit_checks``). However many attempts run at once, at most ``limit`` of them per
+window are answered with anything but 429.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.condition import Condition
 
 from chalicelib.domain.throttling import FailureWindow
-from chalicelib.store.conflicts import failed_its_condition
 from chalicelib.store.models import LookupRecord, bind_models
+from chalicelib.store.unit_of_work import UnitOfWork
 from chalicelib.store.users import username_claim_key
+
+USERNAME_LIMIT = "username-limit"
+ADDRESS_LIMIT = "address-limit"
 
 
 def username_failures_key(username: str) -> str:
@@ -19,6 +29,16 @@ def username_failures_key(username: str) -> str:
 
 def address_failures_key(address: str) -> str:
     return f"login-failures#address#{address}"
+
+
+@dataclass(frozen=True)
+class Counter:
+    """One failure counter as read, with its limit."""
+
+    key: str
+    label: str
+    window: FailureWindow
+    limit: int
 
 
 @dataclass
@@ -52,22 +72,52 @@ def read_login_state(username: str, address: str) -> LoginState:
     )
 
 
-def record_failure(key: str, now: int, window_seconds: int) -> None:
-    """Count one failure in the open window, or open a new window when it has passed."""
-    bind_models()
-    record = LookupRecord(key)
-    expires_at = datetime.fromtimestamp(now + window_seconds, UTC) + timedelta(minutes=1)
-    try:
-        record.update(
-            actions=[LookupRecord.failures.add(1), LookupRecord.expires_at.set(expires_at)],
-            condition=LookupRecord.window_started_at > now - window_seconds,
+def _below_limit(counter: Counter, now: int, window_seconds: int) -> Condition:
+    """The counter allows one more attempt: no window, an expired one, or room in it."""
+    return (
+        LookupRecord.failures.does_not_exist()
+        | (LookupRecord.failures < counter.limit)
+        | (LookupRecord.window_started_at <= now - window_seconds)
+    )
+
+
+def stage_limit_checks(
+    work: UnitOfWork, counters: list[Counter], now: int, window_seconds: int
+) -> None:
+    """A successful login commits only if no counter reached its limit meanwhile."""
+    for counter in counters:
+        work.check(
+            counter.label, LookupRecord, counter.key, _below_limit(counter, now, window_seconds)
         )
-    except UpdateError as error:
-        if not failed_its_condition(error):
-            raise
-        LookupRecord(key, failures=1, window_started_at=now, expires_at=expires_at).save()
 
 
-def record_login_failure(username: str, address: str, now: int, window_seconds: int) -> None:
-    record_failure(username_failures_key(username), now, window_seconds)
-    record_failure(address_failures_key(address), now, window_seconds)
+def stage_failure(work: UnitOfWork, counter: Counter, now: int, window_seconds: int) -> None:
+    """Count one failure in the window read, or open a new window if it had passed; either
+    way only if the counter is still as read (and, in an open window, below its limit)."""
+    expires_at = datetime.fromtimestamp(now + window_seconds, UTC) + timedelta(minutes=1)
+    window = counter.window
+    if window.started_at > now - window_seconds:
+        work.update(
+            counter.label,
+            LookupRecord(counter.key),
+            actions=[LookupRecord.failures.add(1), LookupRecord.expires_at.set(expires_at)],
+            condition=(LookupRecord.window_started_at == window.started_at)
+            & (LookupRecord.failures < counter.limit),
+        )
+        return
+    unchanged = (
+        LookupRecord.window_started_at.does_not_exist()
+        if window.started_at == 0
+        else LookupRecord.window_started_at == window.started_at
+    )
+    work.put(
+        counter.label,
+        LookupRecord(counter.key, failures=1, window_started_at=now, expires_at=expires_at),
+        condition=unchanged,
+    )
+
+
+def read_counters(keys: list[str]) -> dict[str, FailureWindow]:
+    bind_models()
+    found = {record.key: record for record in LookupRecord.batch_get(keys, consistent_read=True)}
+    return {key: _window(found.get(key)) for key in keys}

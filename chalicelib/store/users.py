@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from pynamodb.transactions import TransactWrite
+from typing import NoReturn
+
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import Condition
 
 from chalicelib.domain.entities import User
 from chalicelib.errors import InvalidInput, NotFound
+from chalicelib.store.conflicts import WriteConflict
 from chalicelib.store.counters import next_id
-from chalicelib.store.models import LookupRecord, UserRecord, bind_models, shared_connection
+from chalicelib.store.models import LookupRecord, UserRecord, bind_models
 from chalicelib.store.models.accounts import USER_SCOPE
 from chalicelib.store.pagination import Page, query_page
-from chalicelib.store.transactions import failed_condition_positions
+from chalicelib.store.unit_of_work import ConditionsFailed, UnitOfWork, unit_of_work
 
 USERNAME_TAKEN = "A user with that username already exists."
 EMAIL_TAKEN = "user with this email already exists."
+# Labels of the unit of work's actions.
+USER, USERNAME, EMAIL = "user", "username", "email"
 
 
 def username_claim_key(username: str) -> str:
@@ -39,11 +44,20 @@ def to_user(record: UserRecord) -> User:
         is_staff=bool(record.is_staff),
         is_superuser=bool(record.is_superuser),
         is_active=record.is_active is not False,
+        session_epoch=int(record.session_epoch or 0),
+        version=None if record.version is None else int(record.version),
     )
 
 
+def _at_version(record: UserRecord, version: int | None) -> UserRecord:
+    """``record`` to be written on ``version`` (None: no version stored yet)."""
+    if version is not None:
+        record.version = version
+    return record
+
+
 def to_record(user: User) -> UserRecord:
-    return UserRecord(
+    record = UserRecord(
         user.id,
         scope=USER_SCOPE,
         username=user.username,
@@ -57,23 +71,18 @@ def to_record(user: User) -> UserRecord:
         is_superuser=user.is_superuser,
         is_active=user.is_active,
         created_at=user.created_at,
+        session_epoch=user.session_epoch or None,
     )
+    return _at_version(record, user.version)
 
 
-def _raise_claim_errors(error: TransactWriteError, sent_actions: list[str]) -> None:
-    """Map failed conditions back to fields; ``sent_actions[i]`` names the i-th action sent
-    ("username", "email", "user" for the user record, "" for an unconditional action)."""
-    errors: dict[str, list[str]] = {}
-    messages = {"username": USERNAME_TAKEN, "email": EMAIL_TAKEN}
-    for position in failed_condition_positions(error):
-        action = sent_actions[position] if position < len(sent_actions) else ""
-        if action == "user":
-            raise NotFound() from error
-        if action in messages:
-            errors[action] = [messages[action]]
-    if errors:
-        raise InvalidInput(errors) from error
-    raise error
+def _claims(user: User) -> dict[str, str]:
+    return {USERNAME: username_claim_key(user.username), EMAIL: email_claim_key(user.email)}
+
+
+def _taken(labels: frozenset[str]) -> InvalidInput:
+    messages = {USERNAME: USERNAME_TAKEN, EMAIL: EMAIL_TAKEN}
+    return InvalidInput({label: [messages[label]] for label in sorted(labels) if label in messages})
 
 
 def new_user_id() -> int:
@@ -82,20 +91,20 @@ def new_user_id() -> int:
 
 def create_user(user: User) -> User:
     """Write the user and claim its username and email, all or nothing."""
-    bind_models()
     try:
-        with TransactWrite(connection=shared_connection()) as transaction:
-            transaction.save(
-                LookupRecord(username_claim_key(user.username), user_id=user.id),
-                condition=LookupRecord.key.does_not_exist(),
-            )
-            transaction.save(
-                LookupRecord(email_claim_key(user.email), user_id=user.id),
-                condition=LookupRecord.key.does_not_exist(),
-            )
-            transaction.save(to_record(user), condition=UserRecord.id.does_not_exist())
-    except TransactWriteError as error:
-        _raise_claim_errors(error, ["username", "email", "user"])
+        with unit_of_work() as work:
+            for label, key in _claims(user).items():
+                work.put(
+                    label,
+                    LookupRecord(key, user_id=user.id),
+                    condition=LookupRecord.key.does_not_exist(),
+                )
+            work.put(USER, to_record(user), condition=UserRecord.id.does_not_exist())
+    except ConditionsFailed as failed:
+        if USER in failed.labels:
+            raise WriteConflict() from failed  # the id was taken: a fresh one is drawn
+        raise _taken(failed.labels) from failed
+    user.version = 1
     return user
 
 
@@ -136,45 +145,72 @@ def list_users(limit: int, cursor: str | None) -> Page[User]:
     )
 
 
+def _held_by(user_id: int) -> Condition:
+    return LookupRecord.user_id == user_id
+
+
+def stage_user_change(work: UnitOfWork, updated: User, previous: User) -> None:
+    """Write ``updated`` on the version ``previous`` was read at, moving the username and
+    email claims that change. A claim is released only while it is still this user's."""
+    old_claims, new_claims = _claims(previous), _claims(updated)
+    for label in (USERNAME, EMAIL):
+        if old_claims[label] != new_claims[label]:
+            work.delete(f"{label}-release", LookupRecord(old_claims[label]), _held_by(updated.id))
+            work.put(
+                label,
+                LookupRecord(new_claims[label], user_id=updated.id),
+                condition=LookupRecord.key.does_not_exist(),
+            )
+    record = _at_version(to_record(updated), previous.version)
+    work.put(USER, record, condition=UserRecord.id.exists())
+
+
+def raise_for_user_change(failed: ConditionsFailed) -> NoReturn:
+    """The answer to a cancelled ``stage_user_change``: the user changed (or went) since it
+    was read, so the use case reads again; else a username or email is taken."""
+    if failed.labels & {USER, f"{USERNAME}-release", f"{EMAIL}-release"}:
+        raise WriteConflict() from failed
+    if failed.labels & {USERNAME, EMAIL}:
+        raise _taken(failed.labels) from failed
+    raise failed
+
+
 def save_user(updated: User, previous: User) -> User:
-    """Store changed fields, moving the username/email claims when those change."""
-    bind_models()
-    claim_fields: list[str] = []
+    """Store ``updated`` over ``previous`` (as read); ``WriteConflict`` if it changed."""
     try:
-        with TransactWrite(connection=shared_connection()) as transaction:
-            if username_claim_key(updated.username) != username_claim_key(previous.username):
-                transaction.delete(LookupRecord(username_claim_key(previous.username)))
-                transaction.save(
-                    LookupRecord(username_claim_key(updated.username), user_id=updated.id),
-                    condition=LookupRecord.key.does_not_exist(),
-                )
-                claim_fields.append("username")
-            if email_claim_key(updated.email) != email_claim_key(previous.email):
-                transaction.delete(LookupRecord(email_claim_key(previous.email)))
-                transaction.save(
-                    LookupRecord(email_claim_key(updated.email), user_id=updated.id),
-                    condition=LookupRecord.key.does_not_exist(),
-                )
-                claim_fields.append("email")
-            transaction.save(to_record(updated), condition=UserRecord.id.exists())
-    except TransactWriteError as error:
-        # Sent order: the claim deletes, then the claim puts, then the user put.
-        deletes = [""] * len(claim_fields)
-        _raise_claim_errors(error, deletes + claim_fields + ["user"])
+        with unit_of_work() as work:
+            stage_user_change(work, updated, previous)
+    except ConditionsFailed as failed:
+        raise_for_user_change(failed)
+    updated.version = (previous.version or 0) + 1
     return updated
 
 
 def delete_user(user: User) -> None:
-    bind_models()
-    with TransactWrite(connection=shared_connection()) as transaction:
-        transaction.delete(LookupRecord(username_claim_key(user.username)))
-        transaction.delete(LookupRecord(email_claim_key(user.email)))
-        transaction.delete(UserRecord(user.id))
+    """Delete the user as read, with its claims; ``WriteConflict`` if it changed."""
+    try:
+        with unit_of_work() as work:
+            for label, key in _claims(user).items():
+                work.delete(f"{label}-release", LookupRecord(key), _held_by(user.id))
+            work.delete(USER, _at_version(UserRecord(user.id), user.version))
+    except ConditionsFailed as failed:
+        raise WriteConflict() from failed
 
 
-def save_password_hash(user: User) -> None:
-    bind_models()
-    UserRecord(user.id).update(
+def stage_password_hash(work: UnitOfWork, user: User) -> None:
+    """Store a re-hashed password (same password, so sessions stay valid)."""
+    work.update(
+        USER,
+        _at_version(UserRecord(user.id), user.version),
         actions=[UserRecord.password_hash.set(user.password_hash)],
         condition=UserRecord.id.exists(),
     )
+
+
+def save_password_hash(user: User) -> None:
+    try:
+        with unit_of_work() as work:
+            stage_password_hash(work, user)
+    except ConditionsFailed as failed:
+        raise WriteConflict() from failed
+    user.version = (user.version or 0) + 1

@@ -5,6 +5,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    VersionAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 
@@ -46,6 +47,13 @@ class UserRecord(ShopModel):
     is_superuser = BooleanAttribute(null=True)
     is_active = BooleanAttribute(null=True)
     created_at = TimestampAttribute()
+    # Raised by every change of the password (absent: 0). A session is valid only while
+    # it carries the user's current value, so a password change ends the other sessions
+    # at once, with no index query (an index could miss a session just created).
+    session_epoch = NumberAttribute(null=True)
+    # Every write is conditioned on the version it read (absent on items written before
+    # versions existed, which PynamoDB conditions as "no version yet").
+    version = VersionAttribute(null=True)
 
     by_id = UsersById()
 
@@ -56,7 +64,8 @@ class LookupRecord(ShopModel):
 
     ``username#<casefolded>`` and ``email#<casefolded>`` claim uniqueness and point to a
     user id; ``login-failures#user#<name>`` and ``login-failures#address#<ip>`` count failed
-    logins inside a window.
+    logins inside a window; ``rating#<id>`` gives a rating's table key (product and user),
+    so that a rating is found by id with strongly consistent reads, never an index.
     """
 
     short_name = "lookups"
@@ -66,6 +75,7 @@ class LookupRecord(ShopModel):
 
     key = UnicodeAttribute(hash_key=True)
     user_id = NumberAttribute(null=True)
+    product_id = NumberAttribute(null=True)
     failures = NumberAttribute(null=True)
     window_started_at = NumberAttribute(null=True)
     expires_at = TTLAttribute(null=True)
@@ -93,5 +103,7 @@ class SessionRecord(ShopModel):
     csrf_token = UnicodeAttribute()
     created_at = TimestampAttribute()
     expires_at = TTLAttribute()
+    # The user's ``session_epoch`` when the session started (absent: 0).
+    user_epoch = NumberAttribute(null=True)
 
     by_user = SessionsByUser()
