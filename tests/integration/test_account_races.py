@@ -14,7 +14,7 @@ from lagging_indexes import indexes_frozen
 
 from chalicelib.config import get_settings
 from chalicelib.domain.entities import User
-from chalicelib.errors import AuthenticationFailed, InvalidInput, ServiceUnavailable, Throttled
+from chalicelib.errors import AuthenticationFailed, InvalidInput
 from chalicelib.services import accounts, auth
 from chalicelib.store import users
 
