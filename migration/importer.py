@@ -199,6 +199,7 @@ def _items_of(plan: Plan, row: Any) -> Iterator[tuple[Label, ShopModel]]:
                 updated_at=row.updated_at,
             )
             yield (("rating", 1),), ratings.to_record(rating)
+            yield (), ratings.to_lookup(rating)
         case OrderRow():
             yield _order(plan, row)
         case CartRow():

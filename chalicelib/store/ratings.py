@@ -30,6 +30,7 @@ from chalicelib.errors import InvalidInput, NotFound
 from chalicelib.store.conflicts import failed_its_condition
 from chalicelib.store.counters import next_id
 from chalicelib.store.models import (
+    LookupRecord,
     ProductRecord,
     RatingRecord,
     UserRecord,
@@ -87,16 +88,28 @@ def find_rating_of(product_id: int, user_id: int) -> Rating | None:
         return None
 
 
-def get_rating(rating_id: int, *, latest: bool = False) -> Rating:
-    """By id, through the id index. ``latest`` re-reads the item itself, strongly
-    consistently, for a caller that is about to change it."""
+def rating_lookup_key(rating_id: int) -> str:
+    return f"rating#{rating_id}"
+
+
+def to_lookup(rating: Rating) -> LookupRecord:
+    """Where the rating with this id is: its table key, for reads by id that must see the
+    latest write (an index may not have it yet)."""
+    return LookupRecord(
+        rating_lookup_key(rating.id), product_id=rating.product_id, user_id=rating.user_id
+    )
+
+
+def get_rating(rating_id: int) -> Rating:
+    """By id, with two strongly consistent reads: the lookup item, then the rating."""
     bind_models()
-    listed = next(iter(RatingRecord.by_id.query(RATING_SCOPE, RatingRecord.id == rating_id)), None)
-    if listed is None:
+    try:
+        where = LookupRecord.get(rating_lookup_key(rating_id), consistent_read=True)
+    except DoesNotExist:
+        raise NotFound() from None
+    if where.product_id is None or where.user_id is None:
         raise NotFound()
-    if not latest:
-        return to_rating(listed)
-    current = find_rating_of(int(listed.product_id), int(listed.user_id))
+    current = find_rating_of(int(where.product_id), int(where.user_id))
     if current is None or current.id != rating_id:
         raise NotFound()
     return current
@@ -137,6 +150,7 @@ def add_rating(rating: Rating) -> Rating:
                 UserRecord, rating.user_id, condition=UserRecord.id.exists()
             )
             transaction.save(to_record(rating), condition=RatingRecord.id.does_not_exist())
+            transaction.save(to_lookup(rating))
             transaction.update(
                 ProductRecord(rating.product_id),
                 actions=_score_actions(score_of_new(rating)),
@@ -144,7 +158,7 @@ def add_rating(rating: Rating) -> Rating:
             )
     except TransactWriteError as error:
         # Sent order: condition checks, then puts, then updates.
-        _raise_cancellation(error, ["author", "rating", "product"])
+        _raise_cancellation(error, ["author", "rating", "", "product"])
     return rating
 
 
@@ -188,6 +202,7 @@ def delete_rating(rating: Rating) -> None:
                 RatingRecord(rating.product_id, rating.user_id),
                 condition=_unchanged_since_read(rating),
             )
+            transaction.delete(LookupRecord(rating_lookup_key(rating.id)))
             transaction.update(
                 ProductRecord(rating.product_id),
                 actions=_score_actions(score_of_removal(rating)),
@@ -195,8 +210,8 @@ def delete_rating(rating: Rating) -> None:
             )
     except TransactWriteError as error:
         try:
-            # Sent order: the delete, then the update.
-            _raise_cancellation(error, ["rating", "product"])
+            # Sent order: the deletes, then the update.
+            _raise_cancellation(error, ["rating", "", "product"])
         except NotFound:
             _delete_rating_of_deleted_product(rating)
 
@@ -210,6 +225,8 @@ def _delete_rating_of_deleted_product(rating: Rating) -> None:
         # Already deleted by someone else: done.
         if not failed_its_condition(error):
             raise
+    # A lookup left behind would only lead to a 404 (get_rating checks the id).
+    LookupRecord(rating_lookup_key(rating.id)).delete()
 
 
 def list_ratings(query: RatingQuery) -> Page[Rating]:
@@ -256,9 +273,10 @@ def ratings_of_user(user_id: int) -> Iterator[Rating]:
 def delete_ratings_of_product(product_id: int) -> None:
     """For a product that is already deleted: its sum and count went with it."""
     bind_models()
-    with RatingRecord.batch_write() as batch:
+    with RatingRecord.batch_write() as batch, LookupRecord.batch_write() as lookups:
         for record in RatingRecord.by_product.query(product_id, consistent_read=True):
             batch.delete(RatingRecord(record.product_id, record.user_id))
+            lookups.delete(LookupRecord(rating_lookup_key(int(record.id))))
 
 
 def rename_author(user_id: int, username: str) -> None:
