@@ -81,7 +81,7 @@ def list_ratings(query: RatingQuery) -> Page[Rating]:
 
 
 def _changeable(actor: User, rating_id: int) -> Rating:
-    current = ratings.get_rating(rating_id, latest=True)
+    current = ratings.get_rating(rating_id)
     if not can_change_rating(actor, current):
         raise PermissionDenied()
     return current
