@@ -2,7 +2,8 @@
 function never loads, and add compiled bytecode for every module.
 
 botocore ships the API model of every AWS service, about 15 MB of the zip, while the
-function calls DynamoDB (PynamoDB) and S3 (images). Without the others the zip keeps room
+function calls DynamoDB (PynamoDB), S3 (images) and Secrets Manager (the cursor key,
+once per container). Without the others the zip keeps room
 under its 25 MB budget for the image libraries.
 
 Lambda's code directory is read-only, so without bytecode in the zip every cold start
@@ -23,7 +24,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-SERVICES_CALLED = frozenset({"dynamodb", "s3"})
+SERVICES_CALLED = frozenset({"dynamodb", "s3", "secretsmanager"})
 MODELS = "botocore/data/"
 
 

@@ -25,9 +25,12 @@ _PLACEHOLDER = re.compile(r"\$\{([^}]+)\}")
 
 def resolve(value: Any, stage: str) -> str:
     """The string a ``Fn::Sub`` (or literal) becomes for ``stage``; a reference to another
-    resource's attribute stays visible as ``<Resource.Attribute>``."""
+    resource's attribute stays visible as ``<Resource.Attribute>``, a ``Ref`` to one as
+    ``<Resource>``."""
     if isinstance(value, str):
         return value
+    if isinstance(value, dict) and set(value) == {"Ref"} and isinstance(value["Ref"], str):
+        return f"<{value['Ref']}>"
     if isinstance(value, dict) and set(value) == {"Fn::Sub"} and isinstance(value["Fn::Sub"], str):
         names = {**PSEUDO_PARAMETERS, "Stage": stage}
         return _PLACEHOLDER.sub(

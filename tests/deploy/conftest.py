@@ -50,6 +50,22 @@ def template(packaged: Path) -> dict[str, Any]:
     return loaded
 
 
+def stand_in_for_the_cursor_secret(rehearsal: Rehearsal) -> None:
+    """The emulator's CloudFormation cannot create the stack's AWS::SecretsManager::Secret,
+    so the function's CURSOR_SECRET_ARN names a placeholder (deploy/emulator.py). What
+    CloudFormation generates on AWS is stood in for by a random secret of that name."""
+    import secrets
+
+    configuration = rehearsal.client("lambda").get_function_configuration(
+        FunctionName="shop-api-dev"
+    )
+    placeholder = configuration["Environment"]["Variables"]["CURSOR_SECRET_ARN"]
+    assert placeholder == "emulator-skipped-CursorSecret", placeholder
+    rehearsal.client("secretsmanager").create_secret(
+        Name=placeholder, SecretString=secrets.token_urlsafe(48)
+    )
+
+
 @pytest.fixture(scope="session")
 def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
     emulator = SeparateEmulator()
@@ -83,6 +99,7 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
         )
         assert result.returncode == 0, result.stdout + result.stderr
         done.output = result.stdout + result.stderr
+        stand_in_for_the_cursor_secret(done)
         yield done
     finally:
         emulator.stop()

@@ -67,6 +67,7 @@ STACK_RESOURCE_TYPES = (
     "AWS::SNS::Subscription",
     "AWS::SNS::TopicPolicy",
     "AWS::CloudWatch::Alarm",
+    "AWS::SecretsManager::Secret",
 )
 
 # Handler permissions that name an API operation, not an IAM action (IAM's catalog does not

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from api_gateway import Routes, proxy_event
@@ -39,6 +40,7 @@ LEFT_OUT_TYPES = {
     "AWS::Logs::MetricFilter",
     "AWS::S3::BucketPolicy",
     "AWS::SNS::Subscription",
+    "AWS::SecretsManager::Secret",
 }
 # What Lambda's Python runtime provides besides the standard library.
 RUNTIME_MODULES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3")
@@ -309,6 +311,14 @@ def test_the_shipped_zip_serves_a_shopping_tour(function: Function) -> None:
 
     status, _, stock = function.request("GET", item)
     assert stock["stock"] == 3
+
+    # Two users, one per page: the function signs the cursor with the stack's secret,
+    # fetched from Secrets Manager, and checks it on the way back.
+    status, headers, first = function.request("GET", "/api/users/?limit=1", token=staff_token)
+    assert status == 200 and len(first) == 1, first
+    next_query = urlsplit(headers["link"].removeprefix("<").split(">")[0]).query
+    status, _, second = function.request("GET", f"/api/users/?{next_query}", token=staff_token)
+    assert status == 200 and len({u["id"] for u in first + second}) == 2, second
 
 
 def test_an_unknown_path_is_api_gateways_404_in_the_apis_error_shape(function: Function) -> None:

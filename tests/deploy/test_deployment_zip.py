@@ -40,7 +40,7 @@ def test_the_zip_holds_no_botocore_models_of_services_the_app_does_not_call(
             for name in archive.namelist()
             if name.startswith("botocore/data/") and name.count("/") > 2
         }
-    assert services == {"dynamodb", "s3"}
+    assert services == {"dynamodb", "s3", "secretsmanager"}
 
 
 def test_the_zip_holds_no_test_files_or_development_tools(packaged: Path) -> None:
@@ -81,15 +81,16 @@ CLIENTS_OF_THE_APP = """
 import sys, botocore.session
 assert botocore.__file__.startswith(sys.argv[1]), botocore.__file__
 session = botocore.session.get_session()
-for service in ("dynamodb", "s3"):
+for service in ("dynamodb", "s3", "secretsmanager"):
     session.create_client(service, region_name="eu-west-1")
 local = dict(region_name="us-east-1", endpoint_url=sys.argv[2])
 session.create_client("dynamodb", **local).list_tables()
 session.create_client("s3", **local).list_buckets()
+session.create_client("secretsmanager", **local).list_secrets()
 """
 
 
-def test_the_slimmed_botocore_still_serves_the_two_services_the_app_calls(
+def test_the_slimmed_botocore_still_serves_the_services_the_app_calls(
     packaged: Path, tmp_path: Path, emulator: Any
 ) -> None:
     with zipfile.ZipFile(packaged / "deployment.zip") as archive:

@@ -1,9 +1,10 @@
 """The function's IAM policy: only the actions the code uses, only on this stage's tables,
-their indexes, the image prefixes of its bucket and its own log group; plus writing
-X-Ray traces, the one grant that IAM cannot narrow to a resource."""
+their indexes, the image prefixes of its bucket, its own log group and the stack's cursor
+key; plus writing X-Ray traces, the one grant that IAM cannot narrow to a resource."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -49,6 +50,9 @@ def function_policies(template: dict[str, Any]) -> list[dict[str, Any]]:
     role = template["Resources"]["ApiHandlerRole"]["Properties"]
     return [policy["PolicyDocument"] for policy in role["Policies"]]
 
+
+# The stack's secret that signs page cursors (deploy/resources.json).
+CURSOR_SECRET = "CursorSecret"
 
 # X-Ray has no resource-level permissions: tracing is granted on "*", and only that.
 TRACING_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
@@ -103,6 +107,7 @@ def test_the_policy_names_only_this_stages_tables_indexes_image_prefixes_and_log
         f"{bucket}/categories/*",
         f"{bucket}/products/*",
         log_group_arn(function_log_group(template, stage)) + ":*",
+        f"<{CURSOR_SECRET}>",
     }
     assert granted_resources(policy_file(stage), stage) - allowed == set()
 
@@ -128,12 +133,17 @@ def _needed_permissions(operation: str, params: dict[str, Any]) -> Iterator[tupl
                 yield f"dynamodb:{TRANSACT_ACTIONS[kind]}", request["TableName"]
     elif operation in ("PutObject", "DeleteObject", "GetObject"):
         yield f"s3:{operation}", f"{params['Bucket']}/{params['Key']}"
+    elif operation == "GetSecretValue":
+        yield f"secretsmanager:{operation}", params["SecretId"]
     else:
         yield f"unexpected call: {operation}", ""
 
 
 def _as_deployed_arn(target: str, template: dict[str, Any], stage: str) -> str:
-    """The test stage's name of a table or object, renamed to the deployed stage's ARN."""
+    """The test stage's name of a table, object or secret, renamed to the deployed stage's
+    ARN (the cursor secret's as the template's reference to it)."""
+    if target.startswith("arn:aws:secretsmanager:"):
+        return f"<{CURSOR_SECRET}>"
     if target.startswith("shop-test-media/"):
         return bucket_arn(media_bucket_name(template, stage)) + target.removeprefix(
             "shop-test-media"
@@ -155,16 +165,46 @@ def recorded_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str,
 
 
 @pytest.fixture
+def cursor_secret_of_a_stack(
+    emulator: Any, settings_for_tour: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """The cursor key read from Secrets Manager, as deployed stages do (the test stage
+    otherwise takes it from CURSOR_SECRET)."""
+    import boto3
+
+    from chalicelib.store.cursor_keys import forget_cursor_keys
+
+    secrets = boto3.client("secretsmanager", endpoint_url=emulator.url, region_name="us-east-1")
+    name = f"cursor-key-{uuid.uuid4().hex}"
+    arn = secrets.create_secret(Name=name, SecretString=uuid.uuid4().hex * 2)["ARN"]
+    monkeypatch.setattr(settings_for_tour, "cursor_secret_arn", arn)
+    forget_cursor_keys()
+    yield
+    forget_cursor_keys()
+    secrets.delete_secret(SecretId=arn, ForceDeleteWithoutRecovery=True)
+
+
+@pytest.fixture
+def settings_for_tour() -> Any:
+    from chalicelib.config import get_settings
+
+    return get_settings()
+
+
+@pytest.fixture
 def needed_while_shopping(
-    store: None, recorded_calls: list[tuple[str, dict[str, Any]]]
+    store: None,
+    cursor_secret_of_a_stack: None,
+    recorded_calls: list[tuple[str, dict[str, Any]]],
 ) -> set[tuple[str, str]]:
-    """(IAM action, table, index or object) of every AWS call the tour makes."""
+    """(IAM action, table, index, object or secret) of every AWS call the tour makes."""
     from app import app
 
     with Client(app, stage_name="test") as client:
         shop_a_little(client)
     made = {operation for operation, _ in recorded_calls}
     assert {"TransactWriteItems", "BatchGetItem", "Query", "PutObject", "DeleteObject"} <= made
+    assert "GetSecretValue" in made
     return {
         needed
         for operation, params in recorded_calls
