@@ -68,6 +68,8 @@ class Product:
     image_key: str | None = None
     rating_sum: int = 0
     rating_count: int = 0
+    # Images that orders show (so never deleted), this one's past images included.
+    ordered_image_keys: frozenset[str] = frozenset()
 
     @property
     def average_rating(self) -> float:

@@ -12,7 +12,7 @@ import re
 import secrets
 import string
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
@@ -148,15 +148,20 @@ def stored_upload(upload: ImageUpload | None, folder: str) -> Iterator[str | Non
 
 @contextmanager
 def changed_image(
-    current_key: str | None, change: ImageChange, folder: str
+    current_key: str | None,
+    change: ImageChange,
+    folder: str,
+    still_shown: Callable[[str], bool] = lambda key: False,
 ) -> Iterator[str | None]:
     """Yield the key the record should name after ``change``; once the record write inside
-    the block succeeds, the object it no longer names is deleted."""
+    the block succeeds, the object it no longer names is deleted, unless
+    ``still_shown(key)`` says something else (an order) shows it, asked after the write."""
     if change.upload is None:
         yield None if change.remove else current_key
-        if change.remove:
+        if change.remove and current_key and not still_shown(current_key):
             discard(current_key)
         return
     with stored_upload(change.upload, folder) as new_key:
         yield new_key
-    discard(current_key)
+    if current_key and not still_shown(current_key):
+        discard(current_key)

@@ -135,14 +135,43 @@ class _Sent:
         return [sent[p] for p in failed_condition_positions(error) if p < len(sent)]
 
 
-def _decrement(transaction: TransactWrite, sent: _Sent, product_id: int, quantity: int) -> None:
+def _still_names_image(image_key: str | None) -> Condition:
+    if image_key:
+        return ProductRecord.image_key == image_key
+    return ProductRecord.image_key.does_not_exist()
+
+
+def _decrement(transaction: TransactWrite, sent: _Sent, item: OrderItem) -> None:
+    """Take the item's stock and record that an order shows the product's image, on the
+    condition that the product still names the image the item copied: an image replaced
+    (and deleted) meanwhile would leave the order with a dead link."""
+    actions: list[Action] = [ProductRecord.stock.add(-item.quantity)]
+    if item.product_image_key:
+        actions.append(ProductRecord.ordered_image_keys.add({item.product_image_key}))
     # A deleted product has no stock attribute, so the condition fails for it as well.
     transaction.update(
-        ProductRecord(product_id),
-        actions=[ProductRecord.stock.add(-quantity)],
-        condition=ProductRecord.stock >= quantity,
+        ProductRecord(item.product_id),
+        actions=actions,
+        condition=(ProductRecord.stock >= item.quantity)
+        & _still_names_image(item.product_image_key),
     )
-    sent.updates.append(f"product:{product_id}")
+    sent.updates.append(f"product:{item.product_id}")
+
+
+def _short_of_stock(items: list[OrderItem], failed_ids: set[int]) -> list[int]:
+    """Which of the products whose condition failed are really short (the others changed
+    their image meanwhile): one strongly consistent read each, only after a failure."""
+    short = []
+    for item in items:
+        if item.product_id not in failed_ids:
+            continue
+        try:
+            stock = ProductRecord.get(item.product_id, consistent_read=True).stock
+        except DoesNotExist:
+            stock = 0
+        if stock < item.quantity:
+            short.append(item.product_id)
+    return short
 
 
 def _restock(transaction: TransactWrite, sent: _Sent, restock: dict[int, int]) -> None:
@@ -186,15 +215,18 @@ def place_order(
                 )
                 sent.puts.append("reply")
             for item in order.items:
-                _decrement(transaction, sent, item.product_id, item.quantity)
+                _decrement(transaction, sent, item)
     except TransactWriteError as error:
         failed = sent.failed(error)
         if "cart" in failed or "reply" in failed or lost_a_race(error):
             raise WriteConflict() from error
-        short = [int(label.split(":")[1]) for label in failed if label.startswith("product:")]
+        failed_ids = {int(label.split(":")[1]) for label in failed if label.startswith("product:")}
+        if not failed_ids:
+            raise
+        short = _short_of_stock(order.items, failed_ids)
         if short:
             raise StockShortage(short) from error
-        raise
+        raise WriteConflict("a product's image changed meanwhile") from error
 
 
 def _write_change(

@@ -1,0 +1,99 @@
+"""Orders keep working image URLs forever, and the bucket keeps no object that nothing
+names: an image an order copied survives its product's image change and deletion, one no
+order copied goes with them, also when checkouts and image changes run at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import boto3
+import pytest
+from sample_images import png
+
+from chalicelib.config import get_settings
+from chalicelib.domain.entities import Category, Product, User
+from chalicelib.errors import Conflict
+from chalicelib.services import catalog
+from chalicelib.services import orders as order_service
+from chalicelib.services.images import ImageChange, ImageUpload
+from chalicelib.store import orders as order_store
+
+Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]
+
+
+def bucket_keys() -> set[str]:
+    settings = get_settings()
+    s3 = boto3.client("s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
+    listed = s3.list_objects_v2(Bucket=settings.media_bucket)
+    return {item["Key"] for item in listed.get("Contents", [])}
+
+
+def new_image() -> ImageChange:
+    return ImageChange(upload=ImageUpload("parka.png", png()))
+
+
+def order_one(user: User, product: Product) -> int:
+    reply = order_service.create_order(user, "1 Main St", [(product.id, 1)], render=repr)
+    return reply.order_id
+
+
+def images_of_orders(order_ids: list[int]) -> set[str]:
+    return {
+        item.product_image_key
+        for order_id in order_ids
+        for item in order_store.get_order(order_id).items
+        if item.product_image_key
+    }
+
+
+@pytest.fixture
+def parka(staff: User, category: Category) -> Product:
+    fields = {"name": "Parka", "price": Decimal("99.00"), "category": category.id, "stock": 50}
+    return catalog.create_product(staff, fields, ImageUpload("parka.png", png()))
+
+
+def test_an_ordered_image_survives_the_product_getting_a_new_one(
+    staff: User, shopper: User, parka: Product
+) -> None:
+    order_id = order_one(shopper, parka)
+
+    updated = catalog.update_product(staff, parka.id, {}, new_image())
+
+    assert bucket_keys() == {parka.image_key, updated.image_key}
+    assert images_of_orders([order_id]) == {parka.image_key}
+
+
+def test_an_image_no_order_copied_is_deleted_when_replaced(staff: User, parka: Product) -> None:
+    updated = catalog.update_product(staff, parka.id, {}, new_image())
+
+    assert bucket_keys() == {updated.image_key}
+
+
+def test_an_ordered_image_survives_the_product_being_deleted(
+    staff: User, shopper: User, parka: Product
+) -> None:
+    order_id = order_one(shopper, parka)
+
+    catalog.delete_product(staff, parka.id)
+
+    assert bucket_keys() == {parka.image_key} == images_of_orders([order_id])
+
+
+def test_checkouts_racing_image_changes_leave_every_order_image_and_no_orphan(
+    staff: User, shopper: User, parka: Product, concurrently: Concurrently
+) -> None:
+    calls: list[Callable[[], Any]] = []
+    for _ in range(4):
+        calls.append(lambda: order_one(shopper, parka))
+        calls.append(lambda: catalog.update_product(staff, parka.id, {}, new_image()))
+
+    results = concurrently(calls)
+
+    order_ids = [result for result in results if isinstance(result, int)]
+    assert len(order_ids) == 4
+    # Two replacements of one image at once: one of them is told to retry (409).
+    assert all(isinstance(result, (int, Product, Conflict)) for result in results)
+    shown = images_of_orders(order_ids) | {catalog.get_product(parka.id).image_key}
+    assert bucket_keys() == shown
