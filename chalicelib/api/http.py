@@ -25,10 +25,20 @@ def json_body(request: Request) -> Any:
         raise PayloadTooLarge()
     try:
         data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        # DRF's message, which quotes the JSON parser's (where the document went wrong).
+        raise MalformedRequest(f"JSON parse error - {error}") from None
+    except (ValueError, RecursionError):
+        # Not a JSON error (bytes that are no text, nesting deeper than the parser goes):
+        # a message of our own rather than Python's.
+        raise MalformedRequest("JSON parse error - the body is not a JSON document.") from None
+    try:
         # A lone surrogate (e.g. "\ud800") parses but is not text that can be stored.
         json.dumps(data, ensure_ascii=False).encode()
-    except (ValueError, RecursionError) as error:
-        raise MalformedRequest(f"JSON parse error - {error}") from None
+    except UnicodeEncodeError:
+        raise MalformedRequest("JSON parse error - Surrogate characters are not allowed.") from None
+    except (ValueError, RecursionError):
+        raise MalformedRequest("JSON parse error - the body is not a JSON document.") from None
     return data
 
 
@@ -40,10 +50,17 @@ def query_params(request: Request) -> dict[str, str]:
     return {name: multi.getlist(name)[-1] for name in multi}
 
 
+def is_id(value: str) -> bool:
+    """Whether ``value`` is an id as paths and tokens write it: a positive integer of at
+    most 18 digits (``MAX_ID``), so that a lookup never sends DynamoDB a number it
+    refuses (more than 38 digits is a ValidationException, not a miss)."""
+    # isdigit alone admits "²" and other digits int() refuses.
+    return value.isascii() and value.isdigit() and len(value) <= 18 and int(value) >= 1
+
+
 def path_id(value: str) -> int:
     """Ids are positive integers; anything else names nothing (404, not 400)."""
-    # isdigit alone admits "²" and other digits int() refuses.
-    if not (value.isascii() and value.isdigit()) or int(value) < 1 or len(value) > 18:
+    if not is_id(value):
         raise NotFound()
     return int(value)
 

@@ -35,7 +35,8 @@ class Form:
     files: dict[str, FilePart] = field(default_factory=dict)
 
 
-def _parse_error(reason: object) -> MalformedRequest:
+def _parse_error(reason: str) -> MalformedRequest:
+    """DRF's prefix with a reason of our own: the parser's texts name its internals."""
     return MalformedRequest(f"Multipart form parse error - {reason}")
 
 
@@ -78,8 +79,8 @@ def parse_form(request: Request, max_body_bytes: int) -> Form:
     try:
         parser.write(raw)
         parser.finalize()
-    except FormParserError as error:
-        raise _parse_error(error) from None
+    except FormParserError:
+        raise _parse_error("the body is not well-formed multipart/form-data.") from None
     if not finished:
         raise _parse_error("the body ends before its closing boundary")
     return form

@@ -60,13 +60,29 @@ def list_ratings(request: Request) -> Response:
           status=201)  # fmt: skip
 def create_rating(request: Request) -> Response:
     actor = require_user(request).user
-    fields = validate(schemas.RatingCreate, json_body(request))
+    fields = validate(
+        schemas.RatingCreate, json_body(request), related={"product": _unknown_product}
+    )
     try:
         rated = rating_service.rate(actor, fields.product, fields.rating, fields.comment)
     except NotFound:
-        message = f'Invalid pk "{fields.product}" - object does not exist.'
-        raise InvalidInput.on("product", message) from None
+        raise InvalidInput.on("product", _no_such_product(fields.product)) from None
     return _rated(rated)
+
+
+def _no_such_product(product_id: object) -> str:
+    return f'Invalid pk "{product_id}" - object does not exist.'
+
+
+def _unknown_product(product_id: object) -> str | None:
+    """For a 400 that names every field: whether the product of an invalid body exists."""
+    from chalicelib.services import catalog
+
+    try:
+        catalog.get_product(int(str(product_id)))
+    except (NotFound, ValueError):
+        return _no_such_product(product_id)
+    return None
 
 
 @endpoint(ratings, RATING, "GET", summary="A rating", response="ratings:RatingPublic")
@@ -78,7 +94,10 @@ def _update(
     request: Request, rating_id: str, schema: type[RatingReplace] | type[RatingPatch]
 ) -> Response:
     actor = require_user(request).user
-    changes = validate(schema, json_body(request)).model_dump(exclude_none=True)
+    # PUT requires the rating; like PATCH it changes only what is sent, so a comment left
+    # out is kept (DRF's serializers do the same), never blanked.
+    fields = validate(schema, json_body(request))
+    changes = fields.model_dump(exclude_unset=True, exclude_none=True)
     rating = rating_service.update_rating(actor, path_id(rating_id), changes)
     return model_response(rating_view(rating))
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from chalice.app import Request
 
 from chalicelib.api.deferred import deferred
-from chalicelib.api.http import UNSAFE_METHODS, cookies
+from chalicelib.api.http import UNSAFE_METHODS, cookies, is_id
 from chalicelib.domain.entities import Session, User
 from chalicelib.errors import (
     AuthenticationFailed,
@@ -54,16 +54,25 @@ def _check_csrf(request: Request, session: Session, jar: dict[str, str]) -> None
         raise PermissionDenied(CSRF_FAILED)
 
 
+def _well_formed(token: str) -> bool:
+    """Tokens are ``<user id>.<secret>``. One whose user id is no id (``²``, 39 digits)
+    is refused here, before it could reach a lookup."""
+    user_part, dot, secret = token.partition(".")
+    return bool(dot and secret) and is_id(user_part)
+
+
 def identify(request: Request) -> Principal | None:
     """The caller, or None when anonymous. A bad header token is a 401 even on public
     endpoints; a stale cookie only makes the caller anonymous."""
     token = _header_token(request)
     if token is not None:
+        if not _well_formed(token):
+            raise AuthenticationFailed()
         user, session = auth.authenticate(token)
         return Principal(user, session)
     jar = cookies(request)
     cookie_token = jar.get(SESSION_COOKIE)
-    if not cookie_token:
+    if not cookie_token or not _well_formed(cookie_token):
         return None
     try:
         user, session = auth.authenticate(cookie_token)

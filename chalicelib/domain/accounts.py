@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from chalicelib.domain.entities import User
 
@@ -32,3 +33,8 @@ def password_problems(password: str, username: str) -> list[str]:
 
 def can_manage_user(actor: User, target_id: int) -> bool:
     return actor.is_staff or actor.id == target_id
+
+
+def normalize_username(username: str) -> str:
+    """NFKC, as Django normalises usernames: full-width letters become the ASCII ones."""
+    return unicodedata.normalize("NFKC", username)

@@ -24,7 +24,8 @@ def fits_dynamodb(value: Decimal) -> bool:
         return False
     if value.is_zero():
         return True
-    digits = value.normalize().as_tuple().digits
+    # Not ``normalize()``: it rounds to the context's 28 digits, hiding the excess.
+    digits = "".join(map(str, value.as_tuple().digits)).strip("0")
     if len(digits) > MAX_SIGNIFICANT_DIGITS:
         return False
     return SMALLEST_MAGNITUDE <= abs(value) <= LARGEST_MAGNITUDE

@@ -6,23 +6,25 @@ from pydantic import Field, StringConstraints
 
 from chalicelib.domain.cart import PricedCart, PricedLine
 from chalicelib.schemas.base import Schema
-from chalicelib.schemas.common import Money, NotBlank, Timestamp
+from chalicelib.schemas.common import Integer, Money, NotBlank, Text, Timestamp
 
-Quantity = Annotated[int, Field(ge=1)]
-ShippingAddress = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), NotBlank]
+Quantity = Annotated[Integer, Field(ge=1)]
+ShippingAddress = Annotated[
+    Text, StringConstraints(strip_whitespace=True, max_length=500), NotBlank
+]
 
 
 class CartItemAdd(Schema):
-    product_id: int
+    product_id: Integer
     quantity: Quantity = 1
 
 
 class CartItemRemove(Schema):
-    product_id: int
+    product_id: Integer
 
 
 class CartQuantityUpdate(Schema):
-    product_id: int
+    product_id: Integer
     quantity: Quantity
 
 
@@ -31,7 +33,7 @@ class CartCheckout(Schema):
 
 
 class CartMerge(Schema):
-    cart_id: int
+    cart_id: Integer
 
 
 class CartItemPublic(Schema):

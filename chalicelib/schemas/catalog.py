@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, StringConstraints
@@ -8,15 +7,15 @@ from pydantic import BeforeValidator, Field, StringConstraints
 from chalicelib.domain.catalog import MAX_PRICE
 from chalicelib.domain.entities import Category, Product
 from chalicelib.schemas.base import Schema
-from chalicelib.schemas.common import Money, NotBlank, Timestamp
+from chalicelib.schemas.common import Integer, Line, Money, NotBlank, Number, Text, Timestamp
 
-CategoryName = Annotated[str, StringConstraints(max_length=100), NotBlank]
-ProductName = Annotated[str, StringConstraints(max_length=200), NotBlank]
-Price = Annotated[Decimal, Field(ge=0, lt=MAX_PRICE, decimal_places=2, allow_inf_nan=False)]
+CategoryName = Annotated[Line, StringConstraints(max_length=100), NotBlank]
+ProductName = Annotated[Line, StringConstraints(max_length=200), NotBlank]
+Price = Annotated[Number, Field(ge=0, lt=MAX_PRICE, decimal_places=2)]
 # The range of the original's PositiveIntegerField; DynamoDB refuses numbers of more than
 # 38 digits, so an unbounded integer could not always be stored.
-Stock = Annotated[int, Field(ge=0, le=2_147_483_647)]
-Attribute = Annotated[str, Field(max_length=50)]
+Stock = Annotated[Integer, Field(ge=0, le=2_147_483_647)]
+Attribute = Annotated[Line, Field(max_length=50)]
 NOT_A_FILE = "The submitted data was not a file. Check the encoding type on the form."
 
 
@@ -63,9 +62,9 @@ class CategoryPublic(Schema):
 class ProductCreate(Schema):
     name: ProductName
     price: Price
-    category: int
+    category: Integer
     stock: Stock = 0
-    description: str = ""
+    description: Text = ""
     color: Attribute = ""
     size: Attribute = ""
     image: ImageInput = None
@@ -74,9 +73,9 @@ class ProductCreate(Schema):
 class ProductPatch(Schema):
     name: ProductName | None = None
     price: Price | None = None
-    category: int | None = None
+    category: Integer | None = None
     stock: Stock | None = None
-    description: str | None = None
+    description: Text | None = None
     color: Attribute | None = None
     size: Attribute | None = None
     image: ImageInput = None

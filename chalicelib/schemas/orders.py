@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field, PlainSerializer
 from chalicelib.domain.orders import MAX_ORDER_LINES, Order, OrderItem, OrderStatus
 from chalicelib.schemas.base import Schema
 from chalicelib.schemas.cart import Quantity, ShippingAddress
-from chalicelib.schemas.common import Money, Timestamp
+from chalicelib.schemas.common import Integer, Money, Timestamp
 from chalicelib.schemas.queries import PageQuery
 
 MAX_ORDER_ITEMS_SENT = 10 * MAX_ORDER_LINES
@@ -28,7 +28,7 @@ def _some_items(items: list[OrderItemCreate]) -> list[OrderItemCreate]:
 
 
 class OrderItemCreate(Schema):
-    product: int
+    product: Integer
     quantity: Quantity
 
 
@@ -57,7 +57,7 @@ StatusFilter = Literal["Pending", "Processing", "Shipped", "Delivered", "Cancell
 
 
 class OrderListQuery(PageQuery):
-    user: Annotated[int, Field(ge=1)] | None = None
+    user: Annotated[Integer, Field(ge=1)] | None = None
     status: StatusFilter | None = None
 
     @property

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
 from chalicelib.domain.catalog import MAX_PRICE, ProductQuery
 from chalicelib.schemas.base import Schema
+from chalicelib.schemas.common import Integer, Line, Number
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 
 
 class PageQuery(Schema):
-    limit: Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE
+    limit: Annotated[Integer, Field(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE
     cursor: str | None = None
 
     @model_validator(mode="before")
@@ -29,13 +29,13 @@ class PageQuery(Schema):
 
 
 class ProductListQuery(PageQuery):
-    category: Annotated[int, Field(ge=1)] | None = None
-    min_price: Annotated[Decimal, Field(ge=0, lt=MAX_PRICE, allow_inf_nan=False)] | None = None
-    max_price: Annotated[Decimal, Field(ge=0, lt=MAX_PRICE, allow_inf_nan=False)] | None = None
-    color: str | None = None
-    size: str | None = None
+    category: Annotated[Integer, Field(ge=1)] | None = None
+    min_price: Annotated[Number, Field(ge=0, lt=MAX_PRICE)] | None = None
+    max_price: Annotated[Number, Field(ge=0, lt=MAX_PRICE)] | None = None
+    color: Line | None = None
+    size: Line | None = None
     in_stock: Literal["true", "false", "True", "False", "1", "0"] | None = None
-    search: Annotated[str, Field(max_length=200)] | None = None
+    search: Annotated[Line, Field(max_length=200)] | None = None
     ordering: Literal["price", "-price", "created_at", "-created_at", "name", "-name"] | None = None
 
     def to_query(self, category_id: int | None = None) -> ProductQuery:

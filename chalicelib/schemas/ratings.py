@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
 from chalicelib.domain.ratings import (
     MAX_COMMENT_LENGTH,
@@ -12,20 +12,12 @@ from chalicelib.domain.ratings import (
     RatingQuery,
 )
 from chalicelib.schemas.base import Schema
-from chalicelib.schemas.common import Timestamp
+from chalicelib.schemas.common import Integer, Text, Timestamp
 from chalicelib.schemas.queries import PageQuery
 
-
-def _not_a_boolean(value: Any) -> Any:
-    # JSON true/false would otherwise count as 1/0.
-    if isinstance(value, bool):
-        raise ValueError("A valid integer is required.")
-    return value
-
-
-Score = Annotated[int, BeforeValidator(_not_a_boolean), Field(ge=MIN_RATING, le=MAX_RATING)]
-Comment = Annotated[str, Field(max_length=MAX_COMMENT_LENGTH)]
-ObjectId = Annotated[int, BeforeValidator(_not_a_boolean), Field(ge=1)]
+Score = Annotated[Integer, Field(ge=MIN_RATING, le=MAX_RATING)]
+Comment = Annotated[Text, Field(max_length=MAX_COMMENT_LENGTH)]
+ObjectId = Annotated[Integer, Field(ge=1)]
 
 
 class RateProduct(Schema):
@@ -76,8 +68,8 @@ class RatingPublic(Schema):
 
 
 class RatingListQuery(PageQuery):
-    product: Annotated[int, Field(ge=1)] | None = None
-    user: Annotated[int, Field(ge=1)] | None = None
+    product: Annotated[Integer, Field(ge=1)] | None = None
+    user: Annotated[Integer, Field(ge=1)] | None = None
 
     def to_query(self) -> RatingQuery:
         return RatingQuery(

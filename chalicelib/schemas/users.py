@@ -1,13 +1,26 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
-from chalicelib.domain.accounts import username_problems
+from chalicelib.domain.accounts import normalize_username, password_problems, username_problems
 from chalicelib.domain.entities import User
 from chalicelib.schemas.base import Schema
-from chalicelib.schemas.common import Email, Timestamp
+from chalicelib.schemas.common import NULL_CHARACTERS, Email, Line, Text, Timestamp
+from chalicelib.schemas.validation import several_messages
+
+
+def _normalized(value: Any) -> Any:
+    # As Django's AbstractBaseUser.normalize_username: full-width "bob" is "bob".
+    return normalize_username(value) if isinstance(value, str) else value
 
 
 def _username(value: str) -> str:
@@ -17,10 +30,29 @@ def _username(value: str) -> str:
     return value
 
 
-Username = Annotated[str, AfterValidator(_username)]
-Password = Annotated[str, Field(max_length=128)]
-PersonName = Annotated[str, Field(max_length=150)]
-Phone = Annotated[str | None, Field(max_length=20)]
+def _no_null(value: str) -> str:
+    # Django refuses NUL in every CharField, passwords included; any other character goes.
+    if "\x00" in value:
+        raise ValueError(NULL_CHARACTERS)
+    return value
+
+
+Username = Annotated[str, BeforeValidator(_normalized), AfterValidator(_username)]
+Password = Annotated[str, Field(max_length=128), AfterValidator(_no_null)]
+PersonName = Annotated[Line, Field(max_length=150)]
+Phone = Annotated[Line | None, Field(max_length=20)]
+
+
+def _password_rules(password: str | None, info: ValidationInfo) -> str | None:
+    """Checked with the other fields, so a 400 names every problem at once; the username
+    is the one sent with it, when it is valid (the use case checks against the stored
+    username when none is sent)."""
+    if password is None:
+        return None
+    problems = password_problems(password, info.data.get("username") or "")
+    if problems:
+        raise several_messages(problems)
+    return password
 
 
 class UserCreate(Schema):
@@ -32,7 +64,9 @@ class UserCreate(Schema):
     first_name: PersonName = ""
     last_name: PersonName = ""
     phone: Phone = None
-    address: str = ""
+    address: Text = ""
+
+    _password = field_validator("password")(_password_rules)
 
 
 class UserReplace(Schema):
@@ -43,9 +77,11 @@ class UserReplace(Schema):
     first_name: PersonName = ""
     last_name: PersonName = ""
     phone: Phone = None
-    address: str = ""
+    address: Text = ""
     password: Password | None = None
     is_staff: bool | None = None
+
+    _password = field_validator("password")(_password_rules)
 
 
 class UserPatch(Schema):
@@ -54,9 +90,11 @@ class UserPatch(Schema):
     first_name: PersonName | None = None
     last_name: PersonName | None = None
     phone: Phone = None
-    address: str | None = None
+    address: Text | None = None
     password: Password | None = None
     is_staff: bool | None = None
+
+    _password = field_validator("password")(_password_rules)
 
 
 class UserPublic(Schema):

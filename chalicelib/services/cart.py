@@ -65,7 +65,13 @@ def create_guest_cart() -> GuestCart:
 
 def guest_owner(token: str) -> GuestCartOwner:
     cart_part, dot, secret = token.partition(".")
-    if not dot or not cart_part.isdigit() or len(cart_part) > 18 or not secret:
+    # isascii: isdigit alone admits "²", which int() refuses.
+    if (
+        not dot
+        or not (cart_part.isascii() and cart_part.isdigit())
+        or len(cart_part) > 18
+        or not secret
+    ):
         raise AuthenticationFailed(INVALID_CART_TOKEN)
     return GuestCartOwner(int(cart_part), token)
 

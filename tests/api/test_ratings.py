@@ -221,13 +221,14 @@ def test_the_author_changes_a_rating_with_patch(api, alice, jacket):
     assert product_score(api, jacket["id"]) == (2, 1)
 
 
-def test_the_author_replaces_a_rating_with_put(alice, jacket):
+def test_the_author_replaces_a_rating_with_put_keeping_the_comment_not_sent(alice, jacket):
     rating = rate(alice, jacket["id"], 4, "Nice").body
     body = {"product": jacket["id"], "rating": 1}
 
     reply = alice.put(f"/api/ratings/{rating['id']}/", body)
 
-    assert (reply.status, reply.body["rating"], reply.body["comment"]) == (200, 1, "")
+    # As README says of every PUT: optional fields left out keep their values.
+    assert (reply.status, reply.body["rating"], reply.body["comment"]) == (200, 1, "Nice")
 
 
 def test_put_requires_the_rating(alice, jacket):

@@ -98,7 +98,7 @@ def test_ratings_from_one_to_five_are_valid(value: object) -> None:
         (4.5, "A valid integer is required."),
         ("four", "A valid integer is required."),
         (True, "A valid integer is required."),
-        (None, "A valid integer is required."),
+        (None, "This field may not be null."),  # DRF: null for a required field
     ],
 )
 def test_other_ratings_are_refused_with_drf_messages(value: object, message: str) -> None:
