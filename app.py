@@ -7,12 +7,14 @@ from chalicelib import snapstart
 from chalicelib.api.auth import auth_routes
 from chalicelib.api.cart import cart
 from chalicelib.api.categories import categories
+from chalicelib.api.docs import docs
 from chalicelib.api.health import health
 from chalicelib.api.middleware import install_middleware
 from chalicelib.api.orders import orders
 from chalicelib.api.preflight import answer_preflight
 from chalicelib.api.products import products
 from chalicelib.api.ratings import ratings
+from chalicelib.api.root import root
 from chalicelib.api.routing import install_fallbacks
 from chalicelib.api.schema import schema
 from chalicelib.api.users import users
@@ -21,8 +23,10 @@ app = Chalice(app_name="shop-api")
 app.api.binary_types.append("multipart/form-data")
 
 for blueprint in (
+    root,
     health,
     schema,
+    docs,
     auth_routes,
     users,
     categories,

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from chalicelib.api.deferred import resolve
-from chalicelib.api.routing import MULTIPART, OPERATIONS, Operation, SchemaRef
+from chalicelib.api.routing import JSON, MULTIPART, OPERATIONS, Operation, SchemaRef
 
 REF = "#/components/schemas/{model}"
 PATH_PARAMETER = re.compile(r"{(\w+)}")
@@ -93,8 +93,11 @@ class _Schemas:
 
 
 def _parameters(operation: Operation) -> list[dict[str, Any]]:
+    path_schema: dict[str, Any] = {"type": "integer", "minimum": 1}
+    if operation.path_values:
+        path_schema = {"type": "string", "enum": list(operation.path_values)}
     parameters: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+        {"name": name, "in": "path", "required": True, "schema": path_schema}
         for name in PATH_PARAMETER.findall(operation.path)
     ]
     headers = operation.headers
@@ -130,6 +133,8 @@ def _success(operation: Operation, schemas: _Schemas) -> dict[str, Any]:
         if operation.many:
             schema = {"type": "array", "items": schema}
         response["content"] = {"application/json": {"schema": schema}}
+    elif operation.media_type != JSON:
+        response["content"] = {operation.media_type: {"schema": {"type": "string"}}}
     else:
         response["content"] = {"application/json": {"schema": {"type": "object"}}}
     if operation.paged:
@@ -159,11 +164,17 @@ def _error_statuses(operation: Operation) -> list[int]:
     return sorted(statuses)
 
 
+def _tag(path: str) -> str:
+    """The segment after /api/ (``products``); the root, /api/ itself, is ``api``."""
+    segments = path.strip("/").split("/")
+    return segments[1] if len(segments) > 1 else segments[0]
+
+
 def _operation(operation: Operation, schemas: _Schemas) -> dict[str, Any]:
     described: dict[str, Any] = {
         "summary": operation.summary,
         "operationId": f"{operation.method.lower()}{operation.path.replace('/', '_')}",
-        "tags": [operation.path.split("/")[2]],
+        "tags": [_tag(operation.path)],
         "parameters": _parameters(operation),
         "responses": {str(operation.status): _success(operation, schemas)},
     }

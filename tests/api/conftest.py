@@ -44,7 +44,14 @@ class Api:
         payload = raw if raw is not None else (json.dumps(body) if body is not None else None)
         response = self.client.http.request(method, path, headers=sent, body=payload or b"")
         text = response.body.decode() if response.body else ""
-        return Reply(response.status_code, response.headers, json.loads(text) if text else None)
+        if not text:
+            return Reply(response.status_code, response.headers, None)
+        # Every answer is JSON but the docs page and its assets (/api/docs/), kept as text.
+        content_type = next(
+            (v for k, v in response.headers.items() if k.lower() == "content-type"), ""
+        )
+        body = json.loads(text) if content_type.startswith("application/json") else text
+        return Reply(response.status_code, response.headers, body)
 
     def get(self, path: str, **kwargs: Any) -> Reply:
         return self.request("GET", path, **kwargs)

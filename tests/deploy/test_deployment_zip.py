@@ -104,3 +104,16 @@ def test_the_slimmed_botocore_still_serves_the_services_the_app_calls(
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_zip_holds_the_docs_page_files_and_swagger_uis_licence(packaged: Path) -> None:
+    """The slimming keeps them: /api/docs/ serves them from the function's own code."""
+    from chalicelib.api.docs import ASSET_TYPES
+
+    with zipfile.ZipFile(packaged / "deployment.zip") as archive:
+        shipped = {
+            name.removeprefix("chalicelib/api/docs_assets/")
+            for name in archive.namelist()
+            if name.startswith("chalicelib/api/docs_assets/")
+        }
+    assert shipped == {*ASSET_TYPES, "LICENSE"}
