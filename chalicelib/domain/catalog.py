@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -50,3 +51,15 @@ def name_sort_key(name: str, product_id: int) -> str:
 
 def search_text(name: str, description: str) -> str:
     return f"{name}\n{description}".casefold()
+
+
+def search_terms(search: str) -> list[str]:
+    """The casefolded terms of a ``search``, split as DRF's SearchFilter splits them (on
+    whitespace and commas); a product matches when it contains every one."""
+    return [term for term in re.split(r"[\s,]+", search.replace("\x00", "").casefold()) if term]
+
+
+def filter_key(value: str) -> str | None:
+    """What the color and size filters compare, so that ``?color=blue`` finds "Blue";
+    None for an empty value, which no filter asks for."""
+    return value.casefold() or None

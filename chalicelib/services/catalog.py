@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -10,6 +11,7 @@ from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.errors import InvalidInput, NotFound, PermissionDenied
 from chalicelib.services import images
+from chalicelib.services.contention import retried
 from chalicelib.services.images import KEEP, ImageChange, ImageUpload
 from chalicelib.store import categories, products
 from chalicelib.store.images import CATEGORY_FOLDER, PRODUCT_FOLDER
@@ -71,9 +73,25 @@ def _category_for_product(category_id: int) -> Category:
         ) from None
 
 
+def _read_again_on_retries(category: Category) -> Callable[[], Category]:
+    """The category as read for the first attempt of a write, read again for each retry
+    (its name changed meanwhile)."""
+    attempts = 0
+
+    def current() -> Category:
+        nonlocal attempts
+        attempts += 1
+        return category if attempts == 1 else _category_for_product(category.id)
+
+    return current
+
+
 def create_product(
     actor: User, fields: dict[str, Any], image: ImageUpload | None = None
 ) -> Product:
+    """The product carries its category's name; a rename that lands between the read of
+    the category and the write makes the write fail on that name, and the category is read
+    again (a missing category is a 400)."""
     require_staff(actor)
     category = _category_for_product(fields["category"])
     with images.stored_upload(image, PRODUCT_FOLDER) as image_key:
@@ -85,7 +103,10 @@ def create_product(
             image_key=image_key,
             **{name: fields[name] for name in PRODUCT_FIELDS if name in fields},
         )
-        return products.create_product(product)
+        category_now = _read_again_on_retries(category)
+        return retried(
+            lambda: products.create_product(replace(product, category_name=category_now().name))
+        )
 
 
 def get_product(product_id: int) -> Product:
@@ -111,10 +132,31 @@ def update_product(
         previous, **{name: changes[name] for name in PRODUCT_FIELDS if name in changes}
     )
     if "category" in changes and changes["category"] != previous.category_id:
-        category = _category_for_product(changes["category"])
-        updated = replace(updated, category_id=category.id, category_name=category.name)
-    with images.changed_image(previous.image_key, image, PRODUCT_FOLDER) as image_key:
-        return products.update_product(replace(updated, image_key=image_key), previous)
+        # A move copies the new category's name; one renamed meanwhile is read again.
+        category_now = _read_again_on_retries(_category_for_product(changes["category"]))
+    else:
+        category_now = None
+    saved: list[Product] = []
+
+    def shown_by_an_order(key: str) -> bool:
+        # Read after the write: the write was conditioned on the old image still being
+        # named, so no order can copy it after this read.
+        return bool(saved) and key in saved[0].ordered_image_keys
+
+    with images.changed_image(
+        previous.image_key, image, PRODUCT_FOLDER, still_shown=shown_by_an_order
+    ) as image_key:
+        updated = replace(updated, image_key=image_key)
+
+        def update() -> Product:
+            if category_now is None:
+                return products.update_product(updated, previous)
+            category = category_now()
+            moved = replace(updated, category_id=category.id, category_name=category.name)
+            return products.update_product(moved, previous)
+
+        saved.append(retried(update))
+    return saved[0]
 
 
 def delete_product(actor: User, product_id: int) -> None:
@@ -125,12 +167,19 @@ def delete_product(actor: User, product_id: int) -> None:
     from chalicelib.services import ratings
 
     require_staff(actor)
-    try:
+
+    def delete() -> Product:
         product = products.get_product(product_id)
+        products.delete_product(product)
+        return product
+
+    try:
+        product = retried(delete)
     except NotFound:
         # A repeated delete finishes the clean-up of one that failed half-way.
         ratings.remove_ratings_of_product(product_id)
         raise
-    products.delete_product(product)
     ratings.remove_ratings_of_product(product_id)
-    images.discard(product.image_key)
+    # Orders keep showing the images they copied; the others go with the product.
+    if product.image_key not in product.ordered_image_keys:
+        images.discard(product.image_key)

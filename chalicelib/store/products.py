@@ -13,16 +13,19 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.catalog import (
     ProductQuery,
+    filter_key,
     name_sort_key,
     price_sort_key,
+    search_terms,
     search_text,
 )
 from chalicelib.domain.entities import Product
 from chalicelib.errors import Conflict, InvalidInput, NotFound
+from chalicelib.store.conflicts import WriteConflict, lost_a_race
 from chalicelib.store.counters import next_id
 from chalicelib.store.models import CategoryRecord, ProductRecord, bind_models, shared_connection
 from chalicelib.store.models.catalog import PRODUCT_SCOPE
-from chalicelib.store.pagination import Page, query_page
+from chalicelib.store.pagination import Page, decode_cursor, encode_cursor, key_types
 from chalicelib.store.transactions import failed_condition_positions
 
 CENT = Decimal("0.01")
@@ -39,6 +42,22 @@ CATEGORY_INDEXES = {
     "price": ProductRecord.category_by_price,
     "name": ProductRecord.category_by_name,
 }
+COLOR_INDEXES = {
+    "id": ProductRecord.color_by_id,
+    "price": ProductRecord.color_by_price,
+    "name": ProductRecord.color_by_name,
+}
+SIZE_INDEXES = {
+    "id": ProductRecord.size_by_id,
+    "price": ProductRecord.size_by_price,
+    "name": ProductRecord.size_by_name,
+}
+# A filtered page stops after this many Queries even when it is not full: with the
+# category read of a category's list, a request stays within 5 DynamoDB calls.
+MAX_QUERIES_PER_PAGE = 4
+# A filtered page's first Query reads limit + 1 entries, like an unfiltered one; the next
+# reads this many times more, the ones after that as much as DynamoDB returns (1 MB).
+READ_GROWTH = 8
 
 
 def to_product(record: ProductRecord) -> Product:
@@ -56,6 +75,7 @@ def to_product(record: ProductRecord) -> Product:
         image_key=record.image_key,
         rating_sum=int(record.rating_sum or 0),
         rating_count=int(record.rating_count or 0),
+        ordered_image_keys=frozenset(record.ordered_image_keys or ()),
     )
 
 
@@ -64,6 +84,8 @@ def _derived_values(product: Product) -> dict[str, Any]:
         "name_key": name_sort_key(product.name, product.id),
         "price_key": price_sort_key(product.price, product.id),
         "search_text": search_text(product.name, product.description),
+        "color_key": filter_key(product.color),
+        "size_key": filter_key(product.size),
     }
 
 
@@ -92,8 +114,19 @@ def _unknown_category(category_id: int) -> InvalidInput:
 
 
 def _category_claim(category_id: int, category_name: str) -> Condition:
-    """The category still exists under the name copied onto the product."""
+    """The category still exists under the name copied onto the product: a rename that
+    lands first would not copy its new name onto a product it cannot see yet."""
     return CategoryRecord.id.exists() & (CategoryRecord.name == category_name)
+
+
+def _category_claim_failed(category_id: int, error: TransactWriteError) -> NoReturn:
+    """A missing category is the caller's mistake; a renamed one means the name copied
+    onto the product is stale, and the use case reads again."""
+    try:
+        CategoryRecord.get(category_id, consistent_read=True, attributes_to_get=["id"])
+    except DoesNotExist:
+        raise _unknown_category(category_id) from error
+    raise WriteConflict("the category was renamed meanwhile") from error
 
 
 def new_product_id() -> int:
@@ -112,8 +145,11 @@ def create_product(product: Product) -> Product:
                 condition=_category_claim(product.category_id, product.category_name),
             )
     except TransactWriteError as error:
-        if failed_condition_positions(error):
-            raise _unknown_category(product.category_id) from error
+        # Sent in PynamoDB's order: the product's put, then the category's update.
+        if 1 in failed_condition_positions(error):
+            _category_claim_failed(product.category_id, error)
+        if lost_a_race(error):
+            raise WriteConflict("the category was written meanwhile") from error
         raise
     return product
 
@@ -143,7 +179,10 @@ def update_product(updated: Product, previous: Product) -> Product:
         ProductRecord.size.set(updated.size),
     ]
     actions += [
-        getattr(ProductRecord, name).set(value) for name, value in _derived_values(updated).items()
+        getattr(ProductRecord, name).set(value)
+        if value is not None
+        else getattr(ProductRecord, name).remove()
+        for name, value in _derived_values(updated).items()
     ]
     if updated.stock != previous.stock:
         actions.append(ProductRecord.stock.set(updated.stock))
@@ -184,7 +223,9 @@ def update_product(updated: Product, previous: Product) -> Product:
         if 0 in positions:
             _raise_changed_meanwhile(updated.id, error)
         if positions:
-            raise _unknown_category(updated.category_id) from error
+            _category_claim_failed(updated.category_id, error)
+        if lost_a_race(error):
+            raise WriteConflict("the categories were written meanwhile") from error
         raise
     return get_product(updated.id)
 
@@ -203,36 +244,47 @@ def _raise_changed_meanwhile(product_id: int, error: Exception) -> NoReturn:
 
 
 def delete_product(product: Product) -> None:
+    """Delete the product as read. ``WriteConflict`` if an order copied its image
+    meanwhile (the caller reads again: that image must then stay)."""
     bind_models()
+    # Uncount it from the category it is really in, not a stale copy's.
+    condition = ProductRecord.category_id == product.category_id
+    if product.image_key and product.image_key not in product.ordered_image_keys:
+        condition &= ~ProductRecord.ordered_image_keys.contains(product.image_key)
     try:
         with TransactWrite(connection=shared_connection()) as transaction:
-            # Uncount it from the category it is really in, not a stale copy's.
-            transaction.delete(
-                ProductRecord(product.id),
-                condition=ProductRecord.category_id == product.category_id,
-            )
+            transaction.delete(ProductRecord(product.id), condition=condition)
             transaction.update(
                 CategoryRecord(product.category_id),
                 actions=[CategoryRecord.product_count.add(-1)],
             )
     except TransactWriteError as error:
         if failed_condition_positions(error):
+            if get_product(product.id).category_id == product.category_id:
+                raise WriteConflict("an order copied the image meanwhile") from error
             _raise_changed_meanwhile(product.id, error)
         raise
 
 
-def _filters(query: ProductQuery) -> Condition | None:
+def _filters(query: ProductQuery, served: set[str]) -> Condition | None:
+    """Filter expressions for what the Query's index does not serve (``served`` names
+    the filters it does)."""
     conditions: list[Condition] = []
-    if query.color is not None:
-        conditions.append(ProductRecord.color == query.color)
-    if query.size is not None:
-        conditions.append(ProductRecord.size == query.size)
+    if query.category_id is not None and "category" not in served:
+        conditions.append(ProductRecord.category_id == query.category_id)
+    if query.color is not None and "color" not in served:
+        conditions.append(ProductRecord.color_key == filter_key(query.color))
+    if query.size is not None and "size" not in served:
+        conditions.append(ProductRecord.size_key == filter_key(query.size))
     if query.in_stock is True:
         conditions.append(ProductRecord.stock > 0)
     if query.in_stock is False:
         conditions.append(ProductRecord.stock <= 0)
     if query.search:
-        conditions.append(ProductRecord.search_text.contains(query.search.casefold()))
+        # DRF's SearchFilter: every whitespace-separated term, anywhere in name or
+        # description, ignoring case.
+        for term in search_terms(query.search):
+            conditions.append(ProductRecord.search_text.contains(term))
     if query.sort_field != "price":
         if query.min_price is not None:
             conditions.append(ProductRecord.price >= query.min_price)
@@ -277,28 +329,66 @@ def _no_price_in_range(query: ProductQuery) -> bool:
     return lowest > query.max_price.quantize(CENT, rounding=ROUND_FLOOR)
 
 
+def _list_index(query: ProductQuery) -> tuple[Index[Any], int | str, str, set[str]]:
+    """The index a list Queries, its hash key value, the cursor scope and the filters the
+    index serves itself. A color or size reads only matching products (a color wins over
+    a size and a category, which become filters); otherwise the category's or the whole
+    catalog's index."""
+    ordering = query.ordering or "id"
+    base = (
+        f"category-products-{query.category_id}-{ordering}"
+        if query.category_id is not None
+        else f"products-{ordering}"
+    )
+    color_key = filter_key(query.color) if query.color is not None else None
+    if color_key is not None:
+        return COLOR_INDEXES[query.sort_field], color_key, f"{base}-color:{color_key}", {"color"}
+    size_key = filter_key(query.size) if query.size is not None else None
+    if size_key is not None:
+        return SIZE_INDEXES[query.sort_field], size_key, f"{base}-size:{size_key}", {"size"}
+    if query.category_id is not None:
+        return CATEGORY_INDEXES[query.sort_field], query.category_id, base, {"category"}
+    return CATALOG_INDEXES[query.sort_field], PRODUCT_SCOPE, base, set()
+
+
 def list_products(query: ProductQuery) -> Page[Product]:
+    """One page in up to ``MAX_QUERIES_PER_PAGE`` Queries.
+
+    Each Query continues where the previous one stopped reading, until ``limit`` products
+    matched or the index ended. The cursor continues right after the last product served
+    (or after the last entry read, when the Queries ran out before the page was full), so
+    pages neither repeat nor skip a product whose sort key did not change meanwhile.
+    """
     bind_models()
     if _no_price_in_range(query):
         # DynamoDB would refuse the inverted key range on the price index.
         return Page([], None)
-    index: Index[Any]
-    hash_value: int | str
-    if query.category_id is not None:
-        index, hash_value = CATEGORY_INDEXES[query.sort_field], query.category_id
-        scope = f"category-products-{query.category_id}-{query.ordering or 'id'}"
-    else:
-        index, hash_value = CATALOG_INDEXES[query.sort_field], PRODUCT_SCOPE
-        scope = f"products-{query.ordering or 'id'}"
-    return query_page(
-        ProductRecord,
-        index,
-        hash_value,
-        convert=to_product,
-        scope=scope,
-        limit=query.limit,
-        cursor=query.cursor,
-        ascending=query.ascending,
-        range_condition=_price_range(query),
-        filter_condition=_filters(query),
-    )
+    index, hash_value, scope, served = _list_index(query)
+    filter_condition = _filters(query, served)
+    key_names = key_types(ProductRecord, index)
+    start_key = None
+    if query.cursor is not None:
+        start_key = decode_cursor(scope, query.cursor, key_names)
+    matches: list[dict[str, Any]] = []
+    reads: int | None = query.limit + 1
+    for _ in range(MAX_QUERIES_PER_PAGE):
+        results = index.query(
+            hash_value,
+            range_key_condition=_price_range(query),
+            filter_condition=filter_condition,
+            scan_index_forward=query.ascending,
+            page_size=reads,
+            last_evaluated_key=start_key,
+        )
+        raw_page = next(results.page_iter)
+        matches += raw_page.get("Items", [])
+        start_key = raw_page.get("LastEvaluatedKey")
+        if len(matches) > query.limit:
+            matches = matches[: query.limit]
+            start_key = {name: matches[-1][name] for name in key_names}
+            break
+        if start_key is None or len(matches) == query.limit:
+            break
+        reads = reads * READ_GROWTH if reads == query.limit + 1 else None
+    items = [to_product(ProductRecord.from_raw_data(item)) for item in matches]
+    return Page(items, encode_cursor(scope, start_key) if start_key else None)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from .attributes import DecimalAttribute, TimestampAttribute
@@ -42,7 +42,7 @@ class CategoryRecord(ShopModel):
 def _product_index(name: str, hash_attribute: str, range_attribute: str) -> type:
     """Product list indexes differ only in their keys; all project every attribute so
     that one Query serves a whole page."""
-    hash_type = UnicodeAttribute if hash_attribute == "scope" else NumberAttribute
+    hash_type = NumberAttribute if hash_attribute == "category_id" else UnicodeAttribute
     range_type = NumberAttribute if range_attribute == "id" else UnicodeAttribute
     meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
     # type() picks GlobalSecondaryIndex's metaclass, as a class statement would.
@@ -77,10 +77,17 @@ class ProductRecord(ShopModel):
     description = UnicodeAttribute(default="")
     # Casefolded name and description, for the case-insensitive ``search`` filter.
     search_text = UnicodeAttribute(default="")
+    # Casefolded color and size, the keys of the filter indexes; absent when the value is
+    # empty (an index key cannot be an empty string), which keeps those indexes sparse.
+    color_key = UnicodeAttribute(null=True)
+    size_key = UnicodeAttribute(null=True)
     stock = NumberAttribute(default=0)
     color = UnicodeAttribute(default="")
     size = UnicodeAttribute(default="")
     image_key = UnicodeAttribute(null=True)
+    # Every image key an order item has copied (added by checkout's stock decrement).
+    # Orders show their image forever, so these objects are never deleted.
+    ordered_image_keys = UnicodeSetAttribute(null=True)
     rating_sum = NumberAttribute(default=0)
     rating_count = NumberAttribute(default=0)
     created_at = TimestampAttribute()
@@ -91,3 +98,10 @@ class ProductRecord(ShopModel):
     category_by_id = _product_index("category_products_by_id", "category_id", "id")()
     category_by_price = _product_index("category_products_by_price", "category_id", "price_key")()
     category_by_name = _product_index("category_products_by_name", "category_id", "name_key")()
+    # A Query on these reads only the products of one color (or size), in any ordering.
+    color_by_id = _product_index("products_by_color_by_id", "color_key", "id")()
+    color_by_price = _product_index("products_by_color_by_price", "color_key", "price_key")()
+    color_by_name = _product_index("products_by_color_by_name", "color_key", "name_key")()
+    size_by_id = _product_index("products_by_size_by_id", "size_key", "id")()
+    size_by_price = _product_index("products_by_size_by_price", "size_key", "price_key")()
+    size_by_name = _product_index("products_by_size_by_name", "size_key", "name_key")()
