@@ -51,6 +51,8 @@ STACK_RESOURCE_TYPES = (
     "AWS::S3::BucketPolicy",
     "AWS::CloudFront::Distribution",
     "AWS::CloudFront::OriginAccessControl",
+    "AWS::CloudFront::CachePolicy",
+    "AWS::CloudFront::OriginRequestPolicy",
     "AWS::IAM::Role",
     "AWS::Lambda::Function",
     "AWS::Lambda::Version",
