@@ -42,6 +42,12 @@ typecheck: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python manage.py bench
 
+# Cost per request and session, storage, and the order rate at which each hot key hits
+# DynamoDB's partition limits (docs/performance.md). MEASURE=1 re-measures the inputs.
+.PHONY: cost-model
+cost-model: $(INSTALLED)
+	$(BIN)/python -m benchmarks.cost_model $(if $(MEASURE),--measure)
+
 # Deployment (docs/deploy.md). `make package` builds the SAM template (chalice's sam.json
 # with deploy/resources.json merged in) and the code zip; `make deploy` uploads both to the
 # artifact bucket, transforms the template offline and applies it as a change set. The
