@@ -1,0 +1,64 @@
+"""The color and size filters ignore case, read from their own indexes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from chalicelib.domain.catalog import ProductQuery
+from chalicelib.domain.entities import Category, Product, User
+from chalicelib.services import catalog
+
+
+def create(staff: User, category: Category, name: str, **fields: str) -> Product:
+    return catalog.create_product(
+        staff, {"name": name, "price": Decimal(1), "category": category.id, **fields}
+    )
+
+
+def names(**filters: object) -> list[str]:
+    page = catalog.list_products(ProductQuery(limit=20, **filters))  # type: ignore[arg-type]
+    return [product.name for product in page.items]
+
+
+def test_the_color_filter_ignores_case(staff: User, category: Category) -> None:
+    create(staff, category, "Sky", color="Blue")
+    create(staff, category, "Navy", color="BLUE")
+    create(staff, category, "Rose", color="Red")
+
+    assert names(color="blue") == ["Sky", "Navy"]
+
+
+def test_the_size_filter_ignores_case(staff: User, category: Category) -> None:
+    create(staff, category, "Big", size="XL")
+    create(staff, category, "Small", size="s")
+
+    assert names(size="xl") == ["Big"]
+    assert names(size="S") == ["Small"]
+
+
+def test_a_product_whose_color_is_cleared_leaves_the_color_list(
+    staff: User, category: Category
+) -> None:
+    product = create(staff, category, "Sky", color="Blue")
+
+    catalog.update_product(staff, product.id, {"color": ""})
+
+    assert names(color="blue") == []
+
+
+def test_a_recolored_product_is_found_by_its_new_color(staff: User, category: Category) -> None:
+    product = create(staff, category, "Sky", color="Blue")
+
+    catalog.update_product(staff, product.id, {"color": "Green"})
+
+    assert (names(color="blue"), names(color="GREEN")) == ([], ["Sky"])
+
+
+def test_a_category_list_filtered_by_color_keeps_to_the_category(
+    staff: User, category: Category
+) -> None:
+    other = catalog.create_category(staff, {"name": "Boots"})
+    create(staff, category, "Sky", color="Blue")
+    create(staff, other, "Blue Boot", color="Blue")
+
+    assert names(color="Blue", category_id=other.id) == ["Blue Boot"]
