@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, NoReturn
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import Index
@@ -21,7 +21,7 @@ from chalicelib.domain.catalog import (
 )
 from chalicelib.domain.entities import Product
 from chalicelib.errors import Conflict, InvalidInput, NotFound
-from chalicelib.store.conflicts import WriteConflict, lost_a_race
+from chalicelib.store.conflicts import WriteConflict, failed_its_condition, lost_a_race
 from chalicelib.store.counters import next_id
 from chalicelib.store.models import CategoryRecord, ProductRecord, bind_models, shared_connection
 from chalicelib.store.models.catalog import PRODUCT_SCOPE
@@ -392,3 +392,34 @@ def list_products(query: ProductQuery) -> Page[Product]:
         reads = reads * READ_GROWTH if reads == query.limit + 1 else None
     items = [to_product(ProductRecord.from_raw_data(item)) for item in matches]
     return Page(items, encode_cursor(scope, start_key) if start_key else None)
+
+
+def backfill_filter_keys() -> int:
+    """One-off, for products written before the color and size indexes existed: sets
+    ``color_key`` and ``size_key`` where they are missing; returns how many products
+    changed. A Scan, so never on a request path; safe to repeat, and safe beside writes
+    (each update holds only while the product keeps the color and size it was read with)."""
+    bind_models()
+    changed = 0
+    for record in ProductRecord.scan(
+        attributes_to_get=["id", "color", "size", "color_key", "size_key"]
+    ):
+        actions: list[Action] = []
+        color_key, size_key = filter_key(record.color or ""), filter_key(record.size or "")
+        if color_key is not None and record.color_key != color_key:
+            actions.append(ProductRecord.color_key.set(color_key))
+        if size_key is not None and record.size_key != size_key:
+            actions.append(ProductRecord.size_key.set(size_key))
+        if not actions:
+            continue
+        try:
+            ProductRecord(record.id).update(
+                actions=actions,
+                condition=(ProductRecord.color == record.color)
+                & (ProductRecord.size == record.size),
+            )
+            changed += 1
+        except UpdateError as error:
+            if not failed_its_condition(error):
+                raise  # a product changed or deleted meanwhile was written by that change
+    return changed

@@ -7,6 +7,8 @@ from decimal import Decimal
 from chalicelib.domain.catalog import ProductQuery
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.services import catalog
+from chalicelib.store.models import ProductRecord
+from chalicelib.store.products import backfill_filter_keys
 
 
 def create(staff: User, category: Category, name: str, **fields: str) -> Product:
@@ -62,3 +64,15 @@ def test_a_category_list_filtered_by_color_keeps_to_the_category(
     create(staff, other, "Blue Boot", color="Blue")
 
     assert names(color="Blue", category_id=other.id) == ["Blue Boot"]
+
+
+def test_the_backfill_puts_products_written_before_the_indexes_into_them(
+    staff: User, category: Category
+) -> None:
+    product = create(staff, category, "Sky", color="Blue", size="XL")
+    ProductRecord(product.id).update(
+        actions=[ProductRecord.color_key.remove(), ProductRecord.size_key.remove()]
+    )
+
+    assert (backfill_filter_keys(), backfill_filter_keys()) == (1, 0)
+    assert (names(color="blue"), names(size="xl")) == (["Sky"], ["Sky"])
