@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 STAGE ?= dev
 
-.PHONY: run test lint typecheck unit bench clean package deploy python-version
+.PHONY: run reset test lint typecheck unit bench clean package deploy python-version
 
 $(INSTALLED): requirements.txt requirements-dev.txt | python-version
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
@@ -26,8 +26,13 @@ python-version:
 		{ echo ".venv runs Python $$($(BIN)/python -c 'import platform; print(platform.python_version())')," \
 			"but the function runs 3.13: rm -rf .venv and run make again" >&2; exit 1; }
 
+# The emulator's data is saved in .local-data/ (LOCAL_DATA_DIR) and restored by the next
+# run; `make reset` deletes it, so that the next run starts with fresh demo data.
 run: $(INSTALLED)
 	$(BIN)/python -m chalicelib.local.stack
+
+reset: $(INSTALLED)
+	$(BIN)/python -m chalicelib.local.persistence reset
 
 test: $(INSTALLED) lint typecheck
 	$(BIN)/python -m pytest -n auto --dist loadfile

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import socket
@@ -34,31 +35,71 @@ def use_emulator_credentials() -> None:
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
 
-def one_request_at_a_time(app: Callable[..., Any]) -> Callable[..., Any]:
-    """DynamoDB applies each request atomically, a transaction included. moto server runs
-    concurrent requests on parallel threads without isolation: one request's condition
-    check and write can interleave with another's, and a cancelled transaction restores
-    a snapshot of whole tables over writes made meanwhile. Handling one request at a
-    time gives the emulator DynamoDB's atomicity, which concurrency tests depend on."""
-    lock = threading.Lock()
+# DynamoDB operations that only read; every other call (and any S3 call but GET and HEAD)
+# may change what the emulator holds.
+READ_ONLY_TARGETS = ("Get", "BatchGet", "TransactGet", "Query", "Scan", "Describe", "List")
 
-    def handle(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        with lock:
-            return app(environ, start_response)
 
-    return handle
+def may_write(environ: dict[str, Any]) -> bool:
+    target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+    if target:
+        return not target.partition(".")[2].startswith(READ_ONLY_TARGETS)
+    return environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+
+
+class PortInUse(Exception):
+    def __init__(self, port: int) -> None:
+        super().__init__(f"port {port} is in use")
+        self.port = port
+
+
+def listening_socket(port: int) -> socket.socket:
+    """A socket listening on the loopback port, or PortInUse. Bound here rather than by
+    the server so that a taken port is an exception to explain, not a process exit."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((LOOPBACK, port))
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise PortInUse(port) from error
+        raise
+    sock.listen(128)
+    return sock
 
 
 class Emulator:
-    """A moto server on the loopback interface (never 0.0.0.0)."""
+    """A moto server on the loopback interface (never 0.0.0.0).
+
+    DynamoDB applies each request atomically, a transaction included. moto server runs
+    concurrent requests on parallel threads without isolation: one request's condition
+    check and write can interleave with another's, and a cancelled transaction restores
+    a snapshot of whole tables over writes made meanwhile. The emulator therefore handles
+    one request at a time (under ``lock``), which gives it DynamoDB's atomicity (the
+    concurrency tests depend on it) and lets a snapshot of its state be taken between two
+    requests. ``writes`` counts the requests that may have changed the state.
+    """
 
     def __init__(self, port: int) -> None:
         self.port = port
         self.url = f"http://{LOOPBACK}:{port}"
+        self.lock = threading.Lock()
+        self.writes = 0
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
+    def _one_request_at_a_time(self, app: Callable[..., Any]) -> Callable[..., Any]:
+        def handle(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+            with self.lock:
+                if may_write(environ):
+                    self.writes += 1
+                return app(environ, start_response)
+
+        return handle
+
     def start(self) -> Emulator:
+        """Listen and serve on a background thread; PortInUse if the port is taken."""
         # moto is a development dependency.
         from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
@@ -69,17 +110,25 @@ class Emulator:
 
         # One line per emulated call would drown the API's own request log.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        app = one_request_at_a_time(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(
-            LOOPBACK, self.port, app, threaded=True, request_handler=MotoRequestHandler
-        )
+        app = self._one_request_at_a_time(DomainDispatcherApplication(create_backend_app))
+        with listening_socket(self.port) as sock:
+            # werkzeug serves a duplicate of the socket.
+            self._server = make_server(
+                LOOPBACK,
+                self.port,
+                app,
+                threaded=True,
+                request_handler=MotoRequestHandler,
+                fd=sock.fileno(),
+            )
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
+            if self._thread is not None:  # shutdown() waits for a loop that must run
+                self._server.shutdown()
             self._server.server_close()
         if self._thread is not None:
             self._thread.join()

@@ -57,8 +57,8 @@ def stack_environment(**overrides: str) -> dict[str, str]:
     environment = {
         name: value for name, value in os.environ.items() if name not in TEST_STAGE_VARIABLES
     }
-    # The startup lines ("AWS emulator on ...", "Demo data loaded.") are part of what the
-    # tests read; unbuffered output makes them visible while the stack runs.
+    # The startup lines ("AWS emulator on ...", "Started with fresh demo data.") are part of
+    # what the tests read; unbuffered output makes them visible while the stack runs.
     environment["PYTHONUNBUFFERED"] = "1"
     environment.update(overrides)
     return environment
@@ -70,6 +70,8 @@ class Stack:
     def __init__(self, log_path: Path, **environment: str) -> None:
         self.port, own_moto_port = free_ports(2)
         environment.setdefault("MOTO_PORT", str(own_moto_port))
+        # The saved emulator data goes with the test's files, never into the project's.
+        environment.setdefault("LOCAL_DATA_DIR", str(log_path.parent / "local-data"))
         self.moto_port = int(environment["MOTO_PORT"])
         self.shared_emulator_url = environment.get("AWS_ENDPOINT_URL")
         self.url = f"http://{LOOPBACK}:{self.port}"
@@ -165,14 +167,15 @@ StartStack = Callable[..., Stack]
 @pytest.fixture(scope="module")
 def start_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StartStack]:
     """Starts stacks (environment overrides as keyword arguments) and waits until they
-    answer; any left running at the end are killed."""
+    answer (unless ``wait=False``); any left running at the end are killed."""
     started: list[Stack] = []
 
-    def start(**environment: str) -> Stack:
+    def start(wait: bool = True, **environment: str) -> Stack:
         log_path = tmp_path_factory.mktemp("stack") / "output.log"
         stack = Stack(log_path, **environment)
         started.append(stack)
-        stack.wait_until_healthy()
+        if wait:
+            stack.wait_until_healthy()
         return stack
 
     yield start

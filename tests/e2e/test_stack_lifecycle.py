@@ -30,7 +30,7 @@ def test_a_stack_given_an_emulator_starts_none_of_its_own(second_stack):
 
 
 def test_a_stack_given_a_seeded_emulator_does_not_seed_again(stack, second_stack):
-    assert "Demo data loaded." not in second_stack.output()
+    assert "Started with fresh demo data." not in second_stack.output()
     for server in (stack, second_stack):
         assert names(server.get("/api/categories/")) == SEEDED_CATEGORIES
         assert names(server.get("/api/products/?search=white+jacket")) == ["White Jacket"]
