@@ -1,6 +1,8 @@
 """The Chalice app: creates it and registers the routes (and, on SnapStart, prepares the
 snapshot)."""
 
+import os
+
 from chalice import Chalice
 
 from chalicelib import snapstart
@@ -39,6 +41,13 @@ for blueprint in (
 
 install_fallbacks(app, answer_preflight)
 install_middleware(app)
+
+# Under the chalice CLI, `chalice local` serves the shop as `make run` does (the CLI sets
+# this variable; Lambda never does). See chalicelib/local/server.py.
+if os.environ.get("AWS_CHALICE_CLI_MODE") == "true":
+    from chalicelib.local.server import adapt_chalice_local
+
+    adapt_chalice_local()
 
 # With SnapStart, Lambda snapshots the container once this import is done, and restored
 # copies skip whatever was set up before (see chalicelib/snapstart.py).

@@ -43,6 +43,11 @@ def configure_logging() -> None:
     logger = logging.getLogger("shop")
     if logger.handlers:
         return
+    # Libraries' INFO lines that say nothing about a request: PynamoDB's, on import, that
+    # it found no settings file, and botocore's, on each new session, where it found the
+    # credentials. `chalice local` shows every INFO line of the root logger.
+    for noisy in ("pynamodb.settings", "botocore.credentials"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter())
     logger.addHandler(handler)

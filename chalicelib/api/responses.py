@@ -67,7 +67,34 @@ def _log_storage_failure(error: errors.ServiceUnavailable) -> None:
 
     failure = describe_storage_failure(error)
     if failure is not None:
-        logger.warning("storage unavailable: %s", failure, extra={"storage_error": failure})
+        endpoint, underlying = _storage_endpoint(failure), _underlying(error)
+        logger.warning(
+            "storage unavailable at %s: %s: %s",
+            endpoint,
+            type(underlying).__name__,
+            underlying,
+            extra={"storage_error": failure},
+        )
+
+
+def _storage_endpoint(failure: str) -> str:
+    """The emulator's URL when one is configured (what a developer compares with the
+    emulator they started), else the AWS host that ``failure`` names."""
+    from chalicelib.config import get_settings
+
+    _, at, host = failure.rpartition(" at ")
+    return get_settings().aws_endpoint_url or (host if at else "AWS")
+
+
+def _underlying(error: BaseException) -> BaseException:
+    """The innermost cause: the botocore error under PynamoDB's wrapping (``cause``)."""
+    seen = {id(error)}
+    while True:
+        cause = getattr(error, "cause", None) or error.__cause__
+        if not isinstance(cause, BaseException) or id(cause) in seen:
+            return error
+        seen.add(id(cause))
+        error = cause
 
 
 def unexpected_error_response(exc: BaseException) -> Response:
