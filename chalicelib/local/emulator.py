@@ -7,6 +7,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import urllib.request
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -45,6 +46,14 @@ def may_write(environ: dict[str, Any]) -> bool:
     if target:
         return not target.partition(".")[2].startswith(READ_ONLY_TARGETS)
     return environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+
+
+def join_promptly(thread: threading.Thread, timeout: float | None = None) -> None:
+    """``thread.join(timeout)`` in short steps. Python 3.13's join waits in C without
+    running signal handlers, so a main thread parked in one long join ignores Ctrl-C."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while thread.is_alive() and (deadline is None or time.monotonic() < deadline):
+        thread.join(0.1)
 
 
 class PortInUse(Exception):
@@ -131,7 +140,7 @@ class Emulator:
                 self._server.shutdown()
             self._server.server_close()
         if self._thread is not None:
-            self._thread.join()
+            join_promptly(self._thread)
 
     def reset(self) -> None:
         """Forget every table, item and object."""

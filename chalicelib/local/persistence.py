@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from chalicelib.local.emulator import Emulator
+from chalicelib.local.emulator import Emulator, join_promptly
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = PROJECT_DIR / ".local-data"
@@ -48,6 +48,7 @@ QUIET_SECONDS = 1.0
 MAX_UNSAVED_SECONDS = 10.0
 # How long a save waits for the emulator's request in progress.
 LOCK_TIMEOUT_SECONDS = 5.0
+BACKGROUND_LOCK_TIMEOUT_SECONDS = 1.0
 
 
 class DataDirInUse(Exception):
@@ -213,9 +214,13 @@ class LocalData:
 
     def save(self, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> bool:
         """Write a snapshot if anything may have changed since the last one. False when
-        the emulator stayed busy for ``lock_timeout`` (the previous snapshot stays)."""
-        with self._save_lock:
-            if not self.emulator.lock.acquire(timeout=lock_timeout):
+        the emulator (or another save) stayed busy for ``lock_timeout``: the previous
+        snapshot stays."""
+        deadline = time.monotonic() + lock_timeout
+        if not self._save_lock.acquire(timeout=lock_timeout):
+            return False
+        try:
+            if not self.emulator.lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
                 return False
             try:
                 writes = self.emulator.writes
@@ -227,6 +232,8 @@ class LocalData:
             _write_atomically(self.path, data)
             self._saved_writes = writes
             return True
+        finally:
+            self._save_lock.release()
 
     def save_in_background(self) -> None:
         self._thread = threading.Thread(target=self._save_after_writes, daemon=True)
@@ -235,7 +242,7 @@ class LocalData:
     def stop_saving_in_background(self) -> None:
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=LOCK_TIMEOUT_SECONDS + 1)
+            join_promptly(self._thread, BACKGROUND_LOCK_TIMEOUT_SECONDS + 0.5)
 
     def _save_after_writes(self) -> None:
         seen = self._saved_writes
@@ -251,7 +258,7 @@ class LocalData:
             first_unsaved = first_unsaved or now
             if now - last_write >= QUIET_SECONDS or now - first_unsaved >= MAX_UNSAVED_SECONDS:
                 try:
-                    self.save()
+                    self.save(BACKGROUND_LOCK_TIMEOUT_SECONDS)  # else: again next time
                 except Exception as error:  # a full disk must not stop the stack
                     print(f"Could not save the local data: {error}", file=sys.stderr)
                 first_unsaved = None

@@ -33,7 +33,7 @@ SHUTDOWN_DEADLINE_SECONDS = 10.0
 # signal this soon after the first is that same request, not an impatient second one.
 DUPLICATE_SIGNAL_SECONDS = 1.0
 # How long the last save waits for a request the emulator is still handling.
-FINAL_SAVE_WAIT_SECONDS = 3.0
+FINAL_SAVE_WAIT_SECONDS = 2.0
 ENDPOINT_CHECK_SECONDS = 3.0
 
 

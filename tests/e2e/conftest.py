@@ -127,8 +127,12 @@ class Stack:
     def assert_stops_cleanly(self, signum: int = signal.SIGTERM) -> None:
         code = self.stop(signum)
         assert code == 0, f"exit code {code} after {signum!r}:\n{self.output()}"
-        busy = [port for port in (self.port, self.moto_port) if not port_is_free(port)]
+        busy = self.busy_ports()
         assert not busy, f"ports still in use after exit: {busy}"
+
+    def busy_ports(self) -> list[int]:
+        """The stack's ports that are still in use."""
+        return [port for port in (self.port, self.moto_port) if not port_is_free(port)]
 
     def kill(self) -> None:
         if self.process.poll() is None:
