@@ -109,11 +109,27 @@ def is_catalog_read(operation: Operation | None) -> bool:
     )
 
 
-def guarded(view: Callable[..., Response], request_of: Callable[[], Any]) -> Callable[..., Any]:
+def enforce_access(access: str, request: Any) -> None:
+    """The route's declared access, checked before its handler runs: a handler cannot
+    forget it, and the document and the authorization tests read the same declaration.
+    ("cart" routes serve a user or a guest cart token: the handler tells which.)"""
+    from chalicelib.api.security import require_staff, require_user
+
+    if access == "user":
+        require_user(request)
+    elif access == "staff":
+        require_staff(request)
+
+
+def guarded(
+    view: Callable[..., Response], request_of: Callable[[], Any], access: str = "public"
+) -> Callable[..., Any]:
     @functools.wraps(view)
     def handle(**path_params: str) -> Response:
         try:
-            return view(request_of(), **path_params)
+            request = request_of()
+            enforce_access(access, request)
+            return view(request, **path_params)
         except ShopError as error:
             return error_response(error)
         except Exception as error:  # the edge: nothing unexpected leaves as a stack trace
@@ -131,7 +147,8 @@ def endpoint(
     **described: Any,
 ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
     def register(view: Callable[..., Response]) -> Callable[..., Response]:
-        handler = guarded(view, lambda: blueprint.current_request)
+        access = described.get("access", "public")
+        handler = guarded(view, lambda: blueprint.current_request, access)
         # HEAD is GET without the body (the middleware drops it and keeps its length).
         methods = [method, "HEAD"] if method == "GET" else [method]
         blueprint.route(path, methods=methods, content_types=list(content_types))(handler)

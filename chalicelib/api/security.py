@@ -61,9 +61,22 @@ def _well_formed(token: str) -> bool:
     return bool(dot and secret) and is_id(user_part)
 
 
+_PRINCIPAL = "_shop_principal"
+
+
 def identify(request: Request) -> Principal | None:
-    """The caller, or None when anonymous. A bad header token is a 401 even on public
-    endpoints; a stale cookie only makes the caller anonymous."""
+    """The caller, or None when anonymous, looked up once per request (the routing layer
+    and the handler both ask). A bad header token is a 401 even on public endpoints; a
+    stale cookie only makes the caller anonymous."""
+    if hasattr(request, _PRINCIPAL):
+        cached: Principal | None = getattr(request, _PRINCIPAL)
+        return cached
+    principal = _identify(request)
+    setattr(request, _PRINCIPAL, principal)
+    return principal
+
+
+def _identify(request: Request) -> Principal | None:
     token = _header_token(request)
     if token is not None:
         if not _well_formed(token):
