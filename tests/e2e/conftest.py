@@ -67,8 +67,10 @@ def stack_environment(**overrides: str) -> dict[str, str]:
 class Stack:
     """One running `python -m chalicelib.local.stack`."""
 
-    def __init__(self, log_path: Path, **environment: str) -> None:
-        self.port, own_moto_port = free_ports(2)
+    def __init__(self, log_path: Path, *arguments: str, **environment: str) -> None:
+        own_port, own_moto_port = free_ports(2)
+        environment.setdefault("PORT", str(own_port))
+        self.port = int(environment["PORT"])
         environment.setdefault("MOTO_PORT", str(own_moto_port))
         # The saved emulator data goes with the test's files, never into the project's.
         environment.setdefault("LOCAL_DATA_DIR", str(log_path.parent / "local-data"))
@@ -78,9 +80,9 @@ class Stack:
         self.log_path = log_path
         self._log = log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "chalicelib.local.stack"],
+            [sys.executable, "-m", "chalicelib.local.stack", *arguments],
             cwd=PROJECT_DIR,
-            env=stack_environment(PORT=str(self.port), **environment),
+            env=stack_environment(**environment),
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
@@ -170,13 +172,14 @@ StartStack = Callable[..., Stack]
 
 @pytest.fixture(scope="module")
 def start_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StartStack]:
-    """Starts stacks (environment overrides as keyword arguments) and waits until they
-    answer (unless ``wait=False``); any left running at the end are killed."""
+    """Starts stacks (command-line arguments, then environment overrides as keyword
+    arguments) and waits until they answer (unless ``wait=False``); any left running at
+    the end are killed."""
     started: list[Stack] = []
 
-    def start(wait: bool = True, **environment: str) -> Stack:
+    def start(*arguments: str, wait: bool = True, **environment: str) -> Stack:
         log_path = tmp_path_factory.mktemp("stack") / "output.log"
-        stack = Stack(log_path, **environment)
+        stack = Stack(log_path, *arguments, **environment)
         started.append(stack)
         if wait:
             stack.wait_until_healthy()
