@@ -89,7 +89,9 @@ def _message(error: ErrorDetails) -> str:
     if kind in ("too_short",):
         return "This list may not be empty."
     if kind in ("too_long",):
-        return f"Ensure this field has no more than {context.get('max_length')} elements."
+        # Also raised for text when the length limit follows another validator.
+        unit = "characters" if isinstance(value, str) else "elements"
+        return f"Ensure this field has no more than {context.get('max_length')} {unit}."
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"Invalid data. Expected a dictionary, but got {_type_name(value)}."
     if kind == "value_error":
