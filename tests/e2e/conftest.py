@@ -97,6 +97,14 @@ class Stack:
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def wait_for_output(self, text: str) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while text not in self.output():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.kill()
+                pytest.fail(f"the stack never printed {text!r}:\n{self.output()}")
+            time.sleep(0.1)
+
     def wait_until_healthy(self) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:
@@ -168,6 +176,12 @@ class Stack:
 
 
 StartStack = Callable[..., Stack]
+
+
+@pytest.fixture(scope="session")
+def local_environment() -> Callable[..., dict[str, str]]:
+    """The environment of a stack, for tests that start other local commands."""
+    return stack_environment
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -16,7 +15,6 @@ from chalicelib.local.emulator import LOOPBACK, free_ports
 pytestmark = pytest.mark.e2e
 
 EXIT_TIMEOUT = 60.0
-STARTUP_TIMEOUT = 60.0
 
 
 def failed_start(start_stack, **environment: str) -> tuple[int, str]:
@@ -82,11 +80,7 @@ def test_an_unknown_stage_lists_the_configured_ones(start_stack):
 def separate_emulator(start_stack):
     """An emulator in its own process (`--emulator-only`), for a stack to lose."""
     emulator = start_stack("--emulator-only", wait=False)
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while "Started with fresh demo data." not in emulator.output():
-        assert emulator.process.poll() is None, emulator.output()
-        assert time.monotonic() < deadline, emulator.output()
-        time.sleep(0.1)
+    emulator.wait_for_output("Started with fresh demo data.")
     return emulator
 
 
