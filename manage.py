@@ -71,10 +71,10 @@ def import_django(args: argparse.Namespace) -> int:
     return 0
 
 
-def bench(_: argparse.Namespace) -> int:
+def bench(args: argparse.Namespace) -> int:
     from benchmarks.run import main
 
-    return main()
+    return main([] if args.rounds is None else ["--rounds", str(args.rounds)])
 
 
 def parser() -> argparse.ArgumentParser:
@@ -99,9 +99,12 @@ def parser() -> argparse.ArgumentParser:
     )
     importer.add_argument("--quiet", action="store_true", help="no progress bars")
     importer.set_defaults(run=import_django)
-    sub.add_parser("bench", help="DynamoDB calls per request against the budgets").set_defaults(
-        run=bench
+    budgets = sub.add_parser(
+        "bench",
+        help="DynamoDB calls per request, cold-start ratio and package size against budgets",
     )
+    budgets.add_argument("--rounds", type=int, help="cold-start runs of each kind (default 30)")
+    budgets.set_defaults(run=bench)
     return commands
 
 

@@ -58,5 +58,15 @@ def test_importing_the_app_does_not_load_boto3(loaded):
     assert under("boto3", loaded) == set()
 
 
+def test_importing_the_app_defines_no_pydantic_model(loaded):
+    # A model class with fields loads pydantic.fields, which brings the constraint types
+    # (annotated_types, pydantic.types): a cost only the requests that use a schema pay.
+    assert {"pydantic.fields", "annotated_types", "pydantic.types"} & loaded == set()
+
+
+def test_importing_the_app_leaves_the_cookie_parser_unloaded(loaded):
+    assert "http.cookies" not in loaded
+
+
 def test_importing_the_app_leaves_the_openapi_document_unbuilt(loaded):
     assert "chalicelib.api.openapi" not in loaded
