@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import urlencode
 
@@ -69,6 +68,10 @@ def cookies(request: Request) -> dict[str, str]:
     header = request.headers.get("cookie")
     if not header:
         return {}
+    # Imported here: only requests that send cookies pay for the module (its patterns and
+    # tables), a cold product read does not.
+    from http.cookies import CookieError, SimpleCookie
+
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(header)
