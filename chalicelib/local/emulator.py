@@ -8,6 +8,7 @@ import os
 import socket
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -25,6 +26,18 @@ def free_ports(count: int) -> list[int]:
             probe.bind((LOOPBACK, 0))
             ports.append(int(probe.getsockname()[1]))
         return ports
+
+
+def unreachable(url: str, timeout: float = 3.0) -> str | None:
+    """Why nothing answers at ``url`` (refused, timed out, not a URL), or None when
+    something does: any HTTP answer will do."""
+    try:
+        urllib.request.urlopen(url, timeout=timeout).close()
+    except urllib.error.HTTPError:
+        return None
+    except (OSError, ValueError) as error:
+        return str(getattr(error, "reason", error))
+    return None
 
 
 def use_emulator_credentials() -> None:

@@ -5,7 +5,8 @@ thousands of files, and any write anywhere (the saved emulator data in .local-da
 the shop's source only: app.py, chalicelib/**/*.py and .chalice/config.json.
 
 Chalice offers no option for this, so the two watchers it may use are patched: the stat
-poller (the default) and the watchdog observer (when watchdog is installed).
+poller (the default) and the watchdog observer (when watchdog is installed). The worker
+process that serves also exits when the reloading parent is gone (see _exit_with_parent).
 """
 
 from __future__ import annotations

@@ -20,8 +20,6 @@ import logging
 import os
 import sys
 import time
-import urllib.error
-import urllib.request
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
@@ -38,12 +36,11 @@ from chalice.local import (
 )
 
 from chalicelib.api.cors import cors_headers, preflight_headers
-from chalicelib.local.emulator import use_emulator_credentials
+from chalicelib.local.emulator import unreachable, use_emulator_credentials
 from chalicelib.local.stages import StageUnknown, stage_environment
 
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EMULATED_STAGES = ("local", "test")
-ENDPOINT_CHECK_SECONDS = 3.0
 
 access_logger = logging.getLogger("shop.access")
 
@@ -175,15 +172,11 @@ def _check_stage(stage: str) -> None:
             ".venv/bin/python -m chalicelib.local.stack --emulator-only) and set "
             "AWS_ENDPOINT_URL=http://127.0.0.1:5000"
         )
-    try:
-        urllib.request.urlopen(endpoint, timeout=ENDPOINT_CHECK_SECONDS).close()
-    except urllib.error.HTTPError:
-        pass  # it answers
-    except (OSError, ValueError) as error:
+    reason = unreachable(endpoint)
+    if reason is not None:
         _refuse(
-            f"AWS_ENDPOINT_URL={endpoint} does not answer ({getattr(error, 'reason', error)}): "
-            "start the emulator first (make run, or .venv/bin/python -m "
-            "chalicelib.local.stack --emulator-only)"
+            f"AWS_ENDPOINT_URL={endpoint} does not answer ({reason}): start the emulator "
+            "first (make run, or .venv/bin/python -m chalicelib.local.stack --emulator-only)"
         )
     # The emulator accepts any credentials; real ones are never needed, nor looked up.
     use_emulator_credentials()

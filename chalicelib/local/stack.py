@@ -17,14 +17,18 @@ import signal
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from contextlib import ExitStack
 from types import FrameType
 from typing import Any
 
 from chalicelib.local import persistence
-from chalicelib.local.emulator import LOOPBACK, Emulator, PortInUse, use_emulator_credentials
+from chalicelib.local.emulator import (
+    LOOPBACK,
+    Emulator,
+    PortInUse,
+    unreachable,
+    use_emulator_credentials,
+)
 from chalicelib.local.stages import StageUnknown, stage_environment
 
 SHUTDOWN_DEADLINE_SECONDS = 10.0
@@ -34,7 +38,6 @@ SHUTDOWN_DEADLINE_SECONDS = 10.0
 DUPLICATE_SIGNAL_SECONDS = 1.0
 # How long the last save waits for a request the emulator is still handling.
 FINAL_SAVE_WAIT_SECONDS = 2.0
-ENDPOINT_CHECK_SECONDS = 3.0
 
 
 class StopRequested(BaseException):
@@ -75,18 +78,13 @@ def _port(variable: str, default: str) -> int:
 
 
 def _check_endpoint(url: str) -> None:
-    """Any HTTP answer will do; only a connection failure or a timeout is a problem."""
-    try:
-        urllib.request.urlopen(url, timeout=ENDPOINT_CHECK_SECONDS).close()
-    except urllib.error.HTTPError:
-        pass
-    except (OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
+    reason = unreachable(url)
+    if reason is not None:
         raise StartupProblem(
             f"AWS_ENDPOINT_URL={url} does not answer ({reason}): start that emulator first "
             "(make run in another terminal starts one on 127.0.0.1:5000), or unset "
             "AWS_ENDPOINT_URL to let make run start its own."
-        ) from None
+        )
 
 
 def _prepare_data() -> bool:
@@ -144,7 +142,7 @@ class Stack:
         if not endpoint:
             self._start_emulator(moto_port)
         else:
-            print(f"Using the AWS emulator at {endpoint} (its data is saved by whoever started it)")
+            print(f"Using the AWS emulator at {endpoint} (the run that started it saves its data)")
         loaded = _prepare_data()
         restored = self.restored
         if restored is not None and not loaded:

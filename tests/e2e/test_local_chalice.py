@@ -141,14 +141,25 @@ def test_an_unknown_method_is_a_json_405_listing_the_real_ones(server, method):
 
 
 def test_writes_outside_the_source_do_not_restart_it(chalice_local):
-    probe = PROJECT_DIR / ".pytest_cache" / f"restart-probe-{uuid.uuid4().hex}"
-    probe.parent.mkdir(exist_ok=True)
-    probe.write_text("written by a test")
-    try:
-        time.sleep(RELOAD_WAIT_SECONDS)
-    finally:
-        probe.unlink()
-    assert "Restarting" not in chalice_local.output()
+    from chalicelib.local.reloading import source_mtimes
+
+    # The shop's source may change meanwhile (in a shared work tree): such a try is
+    # repeated, since its restart would be a right one.
+    for _ in range(3):
+        sources = source_mtimes(str(PROJECT_DIR))
+        restarts = chalice_local.output().count("Restarting")
+        probe = PROJECT_DIR / ".pytest_cache" / f"restart-probe-{uuid.uuid4().hex}"
+        probe.parent.mkdir(exist_ok=True)
+        probe.write_text("written by a test")
+        try:
+            time.sleep(RELOAD_WAIT_SECONDS)
+        finally:
+            probe.unlink()
+        if source_mtimes(str(PROJECT_DIR)) == sources:
+            assert chalice_local.output().count("Restarting") == restarts
+            return
+        wait_until_healthy(chalice_local)
+    pytest.fail("the shop's source changed during every try")
 
 
 def test_the_watcher_restarts_on_a_source_change_only(tmp_path, monkeypatch):
