@@ -53,9 +53,14 @@ def _cancelled_by_contention(exc: BaseException) -> bool:
 def as_shop_error(exc: BaseException) -> ShopError | None:
     """The domain error for an infrastructure failure, or None for a real bug. It keeps
     ``exc`` as its ``__cause__``, for the log."""
+    from chalicelib.store.conflicts import WriteConflict
+
     error: ShopError | None = None
     code = error_code(exc)
-    if code in RETRYABLE_CODES or _cancelled_by_contention(exc):
+    if isinstance(exc, WriteConflict):
+        # A lost race that no retry loop caught: nothing was written, a retry may succeed.
+        error = ServiceUnavailable(retry_after_seconds=1)
+    elif code in RETRYABLE_CODES or _cancelled_by_contention(exc):
         error = ServiceUnavailable(retry_after_seconds=1)
     elif isinstance(exc, (BotoCoreError, PynamoDBException)) and code is None:
         # Connection-level failures (timeouts, endpoint unreachable, request deadline).
