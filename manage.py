@@ -20,7 +20,7 @@ def init(_: argparse.Namespace) -> int:
 
 
 def seed(_: argparse.Namespace) -> int:
-    from chalicelib.services.demo import seed as load_demo_data
+    from chalicelib.local.demo import seed as load_demo_data
 
     print("demo data loaded" if load_demo_data() else "demo data already present")
     return 0

@@ -1,10 +1,14 @@
 """Drop from a `chalice package` deployment zip the botocore service models that the
-function never loads, and add compiled bytecode for every module.
+function never loads and the local-only code, and add compiled bytecode for every module.
 
 botocore ships the API model of every AWS service, about 15 MB of the zip, while the
 function calls DynamoDB (PynamoDB), S3 (images) and Secrets Manager (the cursor key,
 once per container). Without the others the zip keeps room
 under its 25 MB budget for the image libraries.
+
+``chalicelib/local/`` (the emulator, `make run`, the demo data with its public passwords)
+serves local runs only; the function never imports it (app.py does only under the chalice
+CLI), so it is left out.
 
 Lambda's code directory is read-only, so without bytecode in the zip every cold start
 compiles each imported module from source again. The bytecode is checked by nothing at
@@ -26,6 +30,7 @@ from pathlib import Path
 
 SERVICES_CALLED = frozenset({"dynamodb", "s3", "secretsmanager"})
 MODELS = "botocore/data/"
+LOCAL_ONLY = "chalicelib/local/"
 
 
 def is_unused_model(name: str) -> bool:
@@ -67,7 +72,7 @@ def slim(archive: Path) -> tuple[int, int]:
         tempfile.TemporaryDirectory() as workdir,
     ):
         for entry in source.infolist():
-            if is_unused_model(entry.filename):
+            if is_unused_model(entry.filename) or entry.filename.startswith(LOCAL_ONLY):
                 continue
             content = source.read(entry)
             target.writestr(entry, content, compress_type=entry.compress_type)

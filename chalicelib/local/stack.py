@@ -90,7 +90,7 @@ def _check_endpoint(url: str) -> None:
 def _prepare_data() -> bool:
     """Tables and bucket; the demo data when the tables are empty. Whether it was loaded."""
     from chalicelib.config import reset_settings
-    from chalicelib.services.demo import seed
+    from chalicelib.local.demo import seed
     from chalicelib.store.setup import create_bucket, create_tables
 
     reset_settings()
@@ -104,7 +104,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def _print_logins() -> None:
-    from chalicelib.services.demo import DEMO_SHOPPER, DEMO_STAFF
+    from chalicelib.local.demo import DEMO_SHOPPER, DEMO_STAFF
 
     for user in (DEMO_STAFF, DEMO_SHOPPER):
         print(f"  login: {user['username']} / {user['password']}")

@@ -47,6 +47,16 @@ def test_the_zip_holds_no_test_files_or_development_tools(packaged: Path) -> Non
     assert top_level_names(packaged) & DEVELOPMENT_ONLY == set()
 
 
+def test_the_zip_holds_no_local_only_code_or_demo_data(packaged: Path) -> None:
+    """The emulator, `make run` and the demo data (public passwords) never run on Lambda."""
+    with zipfile.ZipFile(packaged / "deployment.zip") as archive:
+        app_files = [n for n in archive.namelist() if n == "app.py" or n.startswith("chalicelib/")]
+        local_only = [n for n in app_files if n.startswith("chalicelib/local/") or "demo" in n]
+        demo_passwords = [n for n in app_files if b"-local-only" in archive.read(n)]
+    assert local_only == []
+    assert demo_passwords == []
+
+
 def test_the_zip_holds_the_app_and_the_libraries_it_imports(packaged: Path) -> None:
     assert {"app.py", "chalicelib", "chalice", "pynamodb", "pydantic"} <= top_level_names(packaged)
 

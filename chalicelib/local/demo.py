@@ -1,4 +1,5 @@
-"""Demo data for local runs. The passwords are public and for local use only."""
+"""Demo data for local runs (`make run`, `manage.py seed`). The passwords are public and for
+local use only, which is why this lives in chalicelib/local/, left out of the deployment zip."""
 
 from __future__ import annotations
 
