@@ -63,7 +63,8 @@ def may_write(environ: dict[str, Any]) -> bool:
 
 def join_promptly(thread: threading.Thread, timeout: float | None = None) -> None:
     """``thread.join(timeout)`` in short steps. Python 3.13's join waits in C without
-    running signal handlers, so a main thread parked in one long join ignores Ctrl-C."""
+    running signal handlers, and a signal that the kernel hands to another thread is
+    handled only at the main thread's next step: one long join would ignore Ctrl-C."""
     deadline = None if timeout is None else time.monotonic() + timeout
     while thread.is_alive() and (deadline is None or time.monotonic() < deadline):
         thread.join(0.1)

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from chalicelib.local.emulator import Emulator, join_promptly
+from chalicelib.local.emulator import Emulator
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = PROJECT_DIR / ".local-data"
@@ -181,6 +181,17 @@ def _install(state: dict[str, Any]) -> Restored:
     return Restored(tables=tables, objects=objects)
 
 
+def _acquire_promptly(lock: Any, deadline: float) -> bool:
+    """``lock.acquire`` until ``deadline``, in short steps: a signal that the kernel hands
+    to another thread gets its Python handler run only when the main thread next steps."""
+    while True:
+        remaining = deadline - time.monotonic()
+        if lock.acquire(timeout=max(0.0, min(0.2, remaining))):
+            return True
+        if remaining <= 0.2:
+            return False
+
+
 class LocalData:
     """The snapshots of one emulator in one folder (which the caller owns)."""
 
@@ -217,10 +228,10 @@ class LocalData:
         the emulator (or another save) stayed busy for ``lock_timeout``: the previous
         snapshot stays."""
         deadline = time.monotonic() + lock_timeout
-        if not self._save_lock.acquire(timeout=lock_timeout):
+        if not _acquire_promptly(self._save_lock, deadline):
             return False
         try:
-            if not self.emulator.lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            if not _acquire_promptly(self.emulator.lock, deadline):
                 return False
             try:
                 writes = self.emulator.writes
@@ -240,9 +251,9 @@ class LocalData:
         self._thread.start()
 
     def stop_saving_in_background(self) -> None:
+        """Not waited for: a save under way holds the save lock, which the last save
+        then waits for (within its own time limit)."""
         self._stop.set()
-        if self._thread is not None:
-            join_promptly(self._thread, BACKGROUND_LOCK_TIMEOUT_SECONDS + 0.5)
 
     def _save_after_writes(self) -> None:
         seen = self._saved_writes

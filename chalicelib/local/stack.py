@@ -240,8 +240,11 @@ def main(argv: list[str]) -> int:
         stack.start(
             _port("PORT", "8000"), _port("MOTO_PORT", "5000"), "--emulator-only" not in argv
         )
+        # Not signal.pause(): the kernel may hand a signal to any thread, and then a main
+        # thread parked in pause() would never wake up to run the handler. Python runs
+        # it at the main thread's next step, which these sleeps keep within 0.2 s.
         while True:
-            signal.pause()
+            time.sleep(0.2)
     except StopRequested:
         print("Stopping.", flush=True)
     except StartupProblem as problem:
