@@ -90,7 +90,7 @@ def _print_cold_start(cold: ColdStart) -> bool:
     ):
         print(f"  {name:<6} {what:<56} {_milliseconds(side.cpu)}  {_milliseconds(side.wall)}")
     print(
-        f"  ratio  {cold.ratio:.3f} (goal <= {GOAL_RATIO:.3f}), CPU time of app / floor, "
+        f"  ratio  {cold.ratio:.3f} (goal ≤ {GOAL_RATIO:.3f}), CPU time of app / floor, "
         f"median of the {rounds} rounds (IQR {first:.3f}-{third:.3f})  {verdict}"
     )
     return cold.within_goal
