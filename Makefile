@@ -37,6 +37,12 @@ reset: $(INSTALLED)
 test: $(INSTALLED) lint typecheck
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
+# A deeper schemathesis run than the bounded one in `make test` (tests/e2e/test_schemathesis.py):
+# more examples per operation and a 15-minute budget. SHOP_FUZZ_SEED=<seed> replays a run.
+.PHONY: fuzz
+fuzz: $(INSTALLED)
+	SHOP_FUZZ_DEEP=1 $(BIN)/python -m pytest tests/e2e/test_schemathesis.py -s -n 0
+
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

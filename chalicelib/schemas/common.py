@@ -18,7 +18,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    StringConstraints,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from chalicelib.domain.clock import isoformat_z
 from chalicelib.domain.numbers import MAX_ID, MAX_SIGNIFICANT_DIGITS, fits_dynamodb
@@ -71,23 +81,59 @@ def _email(value: str) -> str:
     return value
 
 
+# What the document states about text, as regular expressions that mean the same in
+# ECMA-262, Python and Rust (the validators above are the rule; these describe them).
+# Unicode category Cc is U+0000-U+001F and U+007F-U+009F.
+_CC = r"\x00-\x1f\x7f-\x9f"
+_CC_BUT_LINE_BREAKS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+# Whitespace that is not Cc, as str.strip() and Python's \s see it.
+_SPACES = r"\x20\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+LINE_PATTERN = rf"^[^{_CC}]*$"
+TEXT_PATTERN = rf"^[^{_CC_BUT_LINE_BREAKS}]*$"
+NOT_BLANK_LINE_PATTERN = rf"^[^{_CC}]*[^{_CC}{_SPACES}][^{_CC}]*$"
+NOT_BLANK_TEXT_PATTERN = rf"^[^{_CC_BUT_LINE_BREAKS}]*[^{_CC}{_SPACES}][^{_CC_BUT_LINE_BREAKS}]*$"
+# Surrounding whitespace (str.strip()'s: these and tab, line breaks, U+001C-U+001F,
+# U+0085) is stripped before the address is checked.
+_STRIPPED = rf"\t\n\x0b\x0c\r\x1c-\x1f\x85{_SPACES}"
+_EMAIL_PART = rf"[^@{_CC}{_SPACES}]+"
+EMAIL_SCHEMA_PATTERN = rf"^[{_STRIPPED}]*{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}[{_STRIPPED}]*$"
+# Money in responses: a decimal string with two places.
+MONEY_PATTERN = r"^-?\d+(\.\d{1,2})?$"
+
+
 def money_text(value: Decimal) -> str:
     shown = value.quantize(Decimal("0.01"))
     return f"{shown.copy_abs() if shown.is_zero() else shown}"
 
 
 # An integer a client sends: an id, a quantity, a count.
-Integer = Annotated[int, BeforeValidator(_not_a_boolean), Field(le=MAX_ID)]
+Integer = Annotated[
+    int,
+    BeforeValidator(_not_a_boolean),
+    Field(le=MAX_ID, json_schema_extra={"format": "int64"}),
+]
 # A decimal a client sends (bools are refused by pydantic's Decimal already).
 Number = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(_fits_dynamodb)]
 # One line of text (names, colours, usernames) or free text (descriptions, addresses).
-Line = Annotated[str, AfterValidator(_line)]
-Text = Annotated[str, AfterValidator(_text)]
+Line = Annotated[str, AfterValidator(_line), Field(json_schema_extra={"pattern": LINE_PATTERN})]
+Text = Annotated[str, AfterValidator(_text), Field(json_schema_extra={"pattern": TEXT_PATTERN})]
 Email = Annotated[
-    str, StringConstraints(strip_whitespace=True), AfterValidator(_line), AfterValidator(_email)
+    str,
+    StringConstraints(strip_whitespace=True),
+    AfterValidator(_line),
+    AfterValidator(_email),
+    Field(json_schema_extra={"pattern": EMAIL_SCHEMA_PATTERN, "maxLength": 254}),
 ]
-Timestamp = Annotated[datetime, PlainSerializer(isoformat_z, return_type=str)]
-Money = Annotated[Decimal, PlainSerializer(money_text, return_type=str)]
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(isoformat_z, return_type=str),
+    Field(json_schema_extra={"format": "date-time"}),
+]
+Money = Annotated[
+    Decimal,
+    PlainSerializer(money_text, return_type=str),
+    Field(json_schema_extra={"pattern": MONEY_PATTERN, "format": "decimal"}),
+]
 
 
 def not_blank(value: str) -> str:
@@ -96,4 +142,31 @@ def not_blank(value: str) -> str:
     return value
 
 
-NotBlank = AfterValidator(not_blank)
+NOT_BLANK_MARK = "x-not-blank"
+NOT_BLANK_PATTERNS = {
+    LINE_PATTERN: NOT_BLANK_LINE_PATTERN,
+    TEXT_PATTERN: NOT_BLANK_TEXT_PATTERN,
+}
+
+
+class _NotBlank:
+    """Refuses text that is only whitespace; the document says so with a pattern that
+    also keeps what the text type allows (one line, or free text with line breaks)."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(not_blank, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        described = handler(schema)
+        # The text type's pattern is added after this (field annotations come last): the
+        # document builder swaps it for its not-blank form (NOT_BLANK_PATTERNS).
+        described["minLength"] = 1
+        described[NOT_BLANK_MARK] = True
+        return described
+
+
+NotBlank = _NotBlank()

@@ -16,7 +16,21 @@ MAX_PAGE_SIZE = 500
 
 class PageQuery(Schema):
     limit: Annotated[Integer, Field(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE
-    cursor: str | None = None
+    # Opaque: issued in a page's `Link` header, refused (400) unless this deployment signed
+    # it for the same list.
+    cursor: (
+        Annotated[
+            str,
+            Field(
+                json_schema_extra={
+                    "maxLength": 2048,
+                    "pattern": r"^[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+$",
+                    "description": "Opaque cursor of the next page, from the `Link` header.",
+                }
+            ),
+        ]
+        | None
+    ) = None
 
     @model_validator(mode="before")
     @classmethod

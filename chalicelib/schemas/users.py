@@ -37,8 +37,24 @@ def _no_null(value: str) -> str:
     return value
 
 
-Username = Annotated[str, BeforeValidator(_normalized), AfterValidator(_username)]
-Password = Annotated[str, Field(max_length=128), AfterValidator(_no_null)]
+# The patterns describe the rules for the document: letters, digits and @.+-_ (after
+# NFKC); a password of 8 to 128 characters, not all digits, without NUL (nor too similar
+# to the username, which no pattern can say).
+Username = Annotated[
+    str,
+    BeforeValidator(_normalized),
+    AfterValidator(_username),
+    Field(json_schema_extra={"pattern": r"^[\w.@+-]{1,150}$", "minLength": 1, "maxLength": 150}),
+]
+Password = Annotated[
+    str,
+    Field(max_length=128, json_schema_extra={"pattern": r"^[^\x00]*$", "format": "password"}),
+    AfterValidator(_no_null),
+]
+NewPassword = Annotated[
+    Password,
+    Field(json_schema_extra={"pattern": r"^[^\x00]*[^\x00\d][^\x00]*$", "minLength": 8}),
+]
 PersonName = Annotated[Line, Field(max_length=150)]
 Phone = Annotated[Line | None, Field(max_length=20)]
 
@@ -59,7 +75,7 @@ class UserCreate(Schema):
     """Signup. ``id``, ``is_staff`` and ``created_at`` in the body are ignored."""
 
     username: Username
-    password: Password
+    password: NewPassword
     email: Email
     first_name: PersonName = ""
     last_name: PersonName = ""
@@ -78,7 +94,7 @@ class UserReplace(Schema):
     last_name: PersonName = ""
     phone: Phone = None
     address: Text = ""
-    password: Password | None = None
+    password: NewPassword | None = None
     is_staff: bool | None = None
 
     _password = field_validator("password")(_password_rules)
@@ -91,7 +107,7 @@ class UserPatch(Schema):
     last_name: PersonName | None = None
     phone: Phone = None
     address: Text | None = None
-    password: Password | None = None
+    password: NewPassword | None = None
     is_staff: bool | None = None
 
     _password = field_validator("password")(_password_rules)
