@@ -1,5 +1,5 @@
-"""Plain `chalice local --stage local`, against an emulator that `make run` (here its
-``--emulator-only`` form) started, serves the shop as `make run` does: one JSON log line
+"""Plain `chalice local --stage local`, against the emulator that a `make run` started,
+serves the shop as `make run` does: one JSON log line
 per request and no library noise, 404 and 405 in the API's shape, and restarts only when
 the shop's source changes."""
 
@@ -74,17 +74,10 @@ def wait_until_healthy(server: ChaliceLocal) -> None:
 
 
 @pytest.fixture(scope="module")
-def emulator(start_stack):
-    running = start_stack("--emulator-only", wait=False)
-    running.wait_for_output("Started with fresh demo data.")
-    yield running
-    running.assert_stops_cleanly()
-
-
-@pytest.fixture(scope="module")
-def chalice_environment(emulator, local_environment) -> dict[str, str]:
-    """All that plain `chalice local --stage local` needs: the emulator's address."""
-    return local_environment(AWS_ENDPOINT_URL=emulator.emulator_url)
+def chalice_environment(stack, local_environment) -> dict[str, str]:
+    """All that plain `chalice local --stage local` needs: the address of an emulator,
+    here the one of the module's `make run`."""
+    return local_environment(AWS_ENDPOINT_URL=stack.emulator_url)
 
 
 @pytest.fixture(scope="module")

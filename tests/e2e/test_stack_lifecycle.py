@@ -1,8 +1,7 @@
-"""Starting and stopping stacks: a second stack on the first one's emulator, and Ctrl-C."""
+"""Starting and stopping stacks: a second stack on the first one's emulator (signals: see
+test_local_signals.py)."""
 
 from __future__ import annotations
-
-import signal
 
 import pytest
 
@@ -51,9 +50,3 @@ def test_a_product_created_through_one_server_is_visible_through_the_other(stack
 def test_stopping_the_second_stack_leaves_the_shared_emulator_to_the_first(stack, second_stack):
     second_stack.assert_stops_cleanly()
     assert stack.get("/api/health/").json() == {"status": "ok"}
-
-
-def test_ctrl_c_stops_a_stack_cleanly(start_stack):
-    interrupted = start_stack()
-    interrupted.assert_stops_cleanly(signal.SIGINT)
-    assert "Stopping." in interrupted.output()
