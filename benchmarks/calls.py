@@ -31,21 +31,22 @@ class Measurement:
 
 
 def _fill_catalog() -> tuple[int, int]:
+    from chalicelib.domain.accounts import NewUser
+    from chalicelib.domain.catalog import NewProduct
     from chalicelib.services import accounts, catalog
 
-    staff = accounts.create_superuser("bench-staff", "bench-staff@example.com", PASSWORD)
-    accounts.signup({"username": "bench", "email": "bench@example.com", "password": PASSWORD})
-    category = catalog.create_category(staff, {"name": "Benchmark"})
+    accounts.create_superuser("bench-staff", "bench-staff@example.com", PASSWORD)
+    accounts.signup(NewUser(username="bench", email="bench@example.com", password=PASSWORD))
+    category = catalog.create_category("Benchmark")
     first = None
     for number in range(CATALOG_SIZE):
         product = catalog.create_product(
-            staff,
-            {
-                "name": f"Product {number:03d}",
-                "price": Decimal(10 + number),
-                "stock": 1000,
-                "category": category.id,
-            },
+            NewProduct(
+                name=f"Product {number:03d}",
+                price=Decimal(10 + number),
+                stock=1000,
+                category_id=category.id,
+            )
         )
         first = first or product.id
     assert first is not None

@@ -1,26 +1,14 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from chalice import Blueprint, Response
-from chalice.app import Request
 
 from chalicelib.api.cookies import cleared_cookies, session_cookies
-from chalicelib.api.deferred import deferred
+from chalicelib.api.deferred import schemas, services
 from chalicelib.api.http import client_address, json_body
 from chalicelib.api.responses import model_response
 from chalicelib.api.routing import endpoint
-from chalicelib.api.security import require_user
+from chalicelib.api.security import Call
 from chalicelib.schemas.validation import validate
-
-if TYPE_CHECKING:
-    from chalicelib.schemas import auth as schemas
-    from chalicelib.schemas import users as user_schemas
-    from chalicelib.services import auth
-else:
-    schemas = deferred("chalicelib.schemas.auth")
-    user_schemas = deferred("chalicelib.schemas.users")
-    auth = deferred("chalicelib.services.auth")
 
 auth_routes = Blueprint(__name__)
 
@@ -34,10 +22,13 @@ auth_routes = Blueprint(__name__)
     response="auth:LoginResponse",
     errors=(400, 429),
 )
-def login(request: Request) -> Response:
-    credentials = validate(schemas.LoginRequest, json_body(request))
-    result = auth.login(credentials.username, credentials.password, client_address(request))
-    body = schemas.LoginResponse(token=result.token, user=user_schemas.UserPublic.of(result.user))
+def login(call: Call) -> Response:
+    credentials = validate(schemas.auth.LoginRequest, json_body(call.request))
+    result = services.auth.login(
+        credentials.username, credentials.password, client_address(call.request)
+    )
+    user = schemas.users.UserPublic.of(result.user)
+    body = schemas.auth.LoginResponse(token=result.token, user=user)
     cookies = session_cookies(result.token, result.session.csrf_token, result.session.expires_at)
     return model_response(body, headers={"Set-Cookie": cookies})
 
@@ -50,10 +41,9 @@ def login(request: Request) -> Response:
     access="user",
     response="auth:Detail",
 )
-def logout(request: Request) -> Response:
-    principal = require_user(request)
-    auth.logout(principal.session)
-    body = schemas.Detail(detail="Successfully logged out.")
+def logout(call: Call) -> Response:
+    services.auth.logout(call.session)
+    body = schemas.auth.Detail(detail="Successfully logged out.")
     return model_response(body, headers={"Set-Cookie": cleared_cookies()})
 
 
@@ -65,5 +55,5 @@ def logout(request: Request) -> Response:
     access="user",
     response="users:UserPublic",
 )
-def current_user(request: Request) -> Response:
-    return model_response(user_schemas.UserPublic.of(require_user(request).user))
+def current_user(call: Call) -> Response:
+    return model_response(schemas.users.UserPublic.of(call.user))

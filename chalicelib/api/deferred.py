@@ -1,16 +1,22 @@
-"""Modules imported on first use rather than when the app is imported.
+"""The one way route modules defer their imports: schemas, services and domain modules
+are loaded on first use rather than when the app is imported.
 
 A Lambda container imports app.py once per cold start, and every route module would
 otherwise import every schema, service and repository of the API, although a request
-needs only those of its own route. Route modules therefore refer to their schemas and
-services through ``deferred(...)``; the first attribute access imports the module (under
-Python's import lock, so concurrent first requests are safe) and later ones are a lookup.
-Type checkers see the real modules through ``TYPE_CHECKING`` imports::
+needs only those of its own route. A route module therefore imports the *packages* from
+here and names a module through them where it uses it::
 
-    if TYPE_CHECKING:
-        from chalicelib.services import catalog
-    else:
-        catalog = deferred("chalicelib.services.catalog")
+    from chalicelib.api.deferred import schemas, services
+
+    def get_product(call: Call, product_id: str) -> Response:
+        product = services.catalog.get_product(path_id(product_id))
+
+At run time ``services`` is a ``DeferredPackage``: ``services.catalog`` imports
+``chalicelib.services.catalog`` on first access (under Python's import lock, so
+concurrent first requests are safe), and later accesses are a lookup. Type checkers see
+the real packages, whose ``__init__`` lists their modules for them, so ``services.catalog``
+is checked like an import. ``tests/unit/test_deferred_imports.py`` imports every module
+the route modules name this way.
 
 The schemas a route declares for the OpenAPI document are named as text for the same
 reason, and resolved only when the document is built: ``"catalog:ProductPublic"`` is
@@ -20,38 +26,59 @@ reason, and resolved only when the document is built: ``"catalog:ProductPublic"`
 
 from __future__ import annotations
 
+import ast
 import importlib
+import inspect
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 SCHEMA_PACKAGE = "chalicelib.schemas"
 
 
-class DeferredModule:
+class DeferredPackage:
     def __init__(self, name: str) -> None:
         self._name = name
-        self._module: ModuleType | None = None
 
-    def _load(self) -> ModuleType:
-        if self._module is None:
-            self._module = importlib.import_module(self._name)
-        return self._module
-
-    def __getattr__(self, attribute: str) -> Any:
-        return getattr(self._load(), attribute)
+    def __getattr__(self, module: str) -> ModuleType:
+        if module.startswith("_"):
+            raise AttributeError(module)
+        return importlib.import_module(f"{self._name}.{module}")
 
     def __repr__(self) -> str:
-        return f"<deferred module {self._name}>"
+        return f"<deferred package {self._name}>"
 
 
-def deferred(name: str) -> Any:
-    return DeferredModule(name)
+if TYPE_CHECKING:
+    from chalicelib import domain, schemas, services
+else:
+    domain = DeferredPackage("chalicelib.domain")
+    schemas = DeferredPackage("chalicelib.schemas")
+    services = DeferredPackage("chalicelib.services")
+
+
+def deferred_targets(module: ModuleType) -> list[str]:
+    """The modules that ``module`` (a route module) names through a deferred package:
+    those its routes load on their first requests."""
+    packages = {
+        name: value._name
+        for name, value in vars(module).items()
+        if isinstance(value, DeferredPackage)
+    }
+    found: dict[str, None] = {}
+    for node in ast.walk(ast.parse(inspect.getsource(module))):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in packages
+        ):
+            found[f"{packages[node.value.id]}.{node.attr}"] = None
+    return list(found)
 
 
 def load_deferred(module: ModuleType) -> list[ModuleType]:
     """Import now every module that ``module`` (a route module) defers: what its routes
-    would load on their first requests. Only SnapStart's set-up wants that."""
-    return [value._load() for value in vars(module).values() if isinstance(value, DeferredModule)]
+    would load on their first requests. Only SnapStart's set-up and the tests want that."""
+    return [importlib.import_module(name) for name in deferred_targets(module)]
 
 
 def resolve(reference: Any) -> Any:

@@ -19,6 +19,7 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.api.routing import endpoint
+from chalicelib.api.security import Call
 from chalicelib.errors import NotFound
 
 docs = Blueprint(__name__)
@@ -101,9 +102,9 @@ def text_response(body: str, content_type: str, headers: dict[str, Any]) -> Resp
 
 @endpoint(docs, "/api/docs", "GET", summary="This API's interactive documentation (Swagger UI)",
           media_type="text/html")  # fmt: skip
-def get_docs_page(request: Request) -> Response:
+def get_docs_page(call: Call) -> Response:
     return text_response(
-        page_html(docs_base_path(request)),
+        page_html(docs_base_path(call.request)),
         "text/html; charset=utf-8",
         {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": PAGE_CACHE_CONTROL},
     )
@@ -111,7 +112,7 @@ def get_docs_page(request: Request) -> Response:
 
 @endpoint(docs, "/api/docs/{asset}", "GET", summary="A script or stylesheet of the docs page",
           media_type="text/*", path_values=tuple(ASSET_TYPES))  # fmt: skip
-def get_docs_asset(request: Request, asset: str) -> Response:
+def get_docs_asset(call: Call, asset: str) -> Response:
     content_type = ASSET_TYPES.get(asset)
     if content_type is None:  # a fixed list: no path ever reaches the file system
         raise NotFound()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from chalice import Response
 from chalice.app import Request
 from pydantic import BaseModel
@@ -17,5 +19,7 @@ def next_page_url(request: Request, next_cursor: str | None) -> str | None:
     return absolute_url(request, query)
 
 
-def page_response(request: Request, items: list[BaseModel], next_cursor: str | None) -> Response:
+def page_response(
+    request: Request, items: Sequence[BaseModel], next_cursor: str | None
+) -> Response:
     return list_response(items, next_page_url(request, next_cursor))

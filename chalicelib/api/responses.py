@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from chalice import Response
@@ -118,7 +119,7 @@ def model_response(
     )
 
 
-def list_response(models: list[BaseModel], next_url: str | None = None) -> Response:
+def list_response(models: Sequence[BaseModel], next_url: str | None = None) -> Response:
     body = "[" + ",".join(model.model_dump_json() for model in models) + "]"
     headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
     if next_url:

@@ -9,6 +9,7 @@ from chalice.app import Request
 from chalicelib.api.http import absolute_url
 from chalicelib.api.responses import json_response
 from chalicelib.api.routing import endpoint
+from chalicelib.api.security import Call
 
 root = Blueprint(__name__)
 
@@ -34,6 +35,6 @@ def api_base_url(request: Request) -> str:
 
 
 @endpoint(root, "/api", "GET", summary="The API root: the URL of every resource", access="public")
-def get_api_root(request: Request) -> Response:
-    base = api_base_url(request)
+def get_api_root(call: Call) -> Response:
+    base = api_base_url(call.request)
     return json_response({name: base + path for name, path in RESOURCES.items()})

@@ -1,4 +1,5 @@
-"""Route registration: every endpoint is wrapped so that errors take the API's shape, and
+"""Route registration: every endpoint is wrapped so that its declared access is enforced
+and the admitted caller handed to it (a ``Call``), errors take the API's shape, and it
 is recorded in a table that the OpenAPI document, the 405/OPTIONS fallbacks and the
 response header policy (caching, ``Allow``) read. Every GET route answers HEAD too."""
 
@@ -13,6 +14,7 @@ from chalice import Blueprint, Chalice, Response
 from pydantic import BaseModel
 
 from chalicelib.api.responses import error_response, unexpected_error_response
+from chalicelib.api.security import Call, admitted
 from chalicelib.errors import MethodNotAllowed, ShopError
 
 JSON = "application/json"
@@ -109,27 +111,17 @@ def is_catalog_read(operation: Operation | None) -> bool:
     )
 
 
-def enforce_access(access: str, request: Any) -> None:
-    """The route's declared access, checked before its handler runs: a handler cannot
-    forget it, and the document and the authorization tests read the same declaration.
-    ("cart" routes serve a user or a guest cart token: the handler tells which.)"""
-    from chalicelib.api.security import require_staff, require_user
-
-    if access == "user":
-        require_user(request)
-    elif access == "staff":
-        require_staff(request)
-
-
 def guarded(
     view: Callable[..., Response], request_of: Callable[[], Any], access: str = "public"
 ) -> Callable[..., Any]:
+    """``view(call, **path_params)``, called only once the route's declared access admits
+    the caller (see ``security.admitted``), with that caller in ``call.principal``."""
+
     @functools.wraps(view)
     def handle(**path_params: str) -> Response:
         try:
             request = request_of()
-            enforce_access(access, request)
-            return view(request, **path_params)
+            return view(Call(request, admitted(access, request)), **path_params)
         except ShopError as error:
             return error_response(error)
         except Exception as error:  # the edge: nothing unexpected leaves as a stack trace
@@ -165,8 +157,8 @@ def install_fallbacks(app: Chalice, preflight: Callable[..., Response]) -> None:
     middleware to every 405) and OPTIONS with a CORS preflight, in our error shape,
     instead of API Gateway's 403."""
 
-    def method_not_allowed(request: Any, **_: str) -> Response:
-        raise MethodNotAllowed(request.method)
+    def method_not_allowed(call: Call, **_: str) -> Response:
+        raise MethodNotAllowed(call.request.method)
 
     for path, registered in list(app.routes.items()):
         missing = [method for method in HTTP_METHODS if method not in registered]

@@ -1,14 +1,14 @@
-"""Who is calling: header tokens, or the session cookie with a CSRF check."""
+"""Who is calling: header tokens, or the session cookie with a CSRF check; and the call a
+handler gets, with the caller its route's declared access admitted."""
 
 from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from chalice.app import Request
 
-from chalicelib.api.deferred import deferred
+from chalicelib.api.deferred import services
 from chalicelib.api.http import UNSAFE_METHODS, cookies, is_id
 from chalicelib.domain.entities import Session, User
 from chalicelib.errors import (
@@ -16,11 +16,6 @@ from chalicelib.errors import (
     NotAuthenticated,
     PermissionDenied,
 )
-
-if TYPE_CHECKING:
-    from chalicelib.services import auth
-else:
-    auth = deferred("chalicelib.services.auth")
 
 SESSION_COOKIE = "sessionid"
 CSRF_COOKIE = "csrftoken"
@@ -32,6 +27,30 @@ CSRF_FAILED = "CSRF Failed: CSRF token missing or incorrect."
 class Principal:
     user: User
     session: Session
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a handler gets: the request, and the caller that the route's declared access
+    admitted (None on a public route, and on a cart route called with a guest token)."""
+
+    request: Request
+    principal: Principal | None = None
+
+    @property
+    def user(self) -> User:
+        """The logged-in caller, whom a "user" or "staff" route always has."""
+        return self._logged_in().user
+
+    @property
+    def session(self) -> Session:
+        """The logged-in caller's session."""
+        return self._logged_in().session
+
+    def _logged_in(self) -> Principal:
+        if self.principal is None:
+            raise NotAuthenticated()
+        return self.principal
 
 
 def _header_token(request: Request) -> str | None:
@@ -81,14 +100,14 @@ def _identify(request: Request) -> Principal | None:
     if token is not None:
         if not _well_formed(token):
             raise AuthenticationFailed()
-        user, session = auth.authenticate(token)
+        user, session = services.auth.authenticate(token)
         return Principal(user, session)
     jar = cookies(request)
     cookie_token = jar.get(SESSION_COOKIE)
     if not cookie_token or not _well_formed(cookie_token):
         return None
     try:
-        user, session = auth.authenticate(cookie_token)
+        user, session = services.auth.authenticate(cookie_token)
     except AuthenticationFailed:
         return None
     if request.method in UNSAFE_METHODS:
@@ -108,3 +127,17 @@ def require_staff(request: Request) -> Principal:
     if not principal.user.is_staff:
         raise PermissionDenied()
     return principal
+
+
+def admitted(access: str, request: Request) -> Principal | None:
+    """The caller a route with this access admits, checked before its handler runs: a
+    handler cannot forget it, and the OpenAPI document and the authorization tests read the
+    same declaration. A public route never looks at credentials (its answer is the same
+    for everyone, see ``routing.is_catalog_read``)."""
+    if access == "user":
+        return require_user(request)
+    if access == "staff":
+        return require_staff(request)
+    if access == "cart":
+        return identify(request)
+    return None

@@ -3,18 +3,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalice.app import Request
 
-from chalicelib.api.deferred import deferred
+from chalicelib.api.deferred import services
 from chalicelib.api.http import json_body
-
-if TYPE_CHECKING:
-    from chalicelib.services import images
-    from chalicelib.services.images import ImageChange
-else:
-    images = deferred("chalicelib.services.images")
 
 MULTIPART = "multipart/form-data"
 IMAGE_FIELD = "image"
@@ -23,10 +17,10 @@ FORM_FRAMING_BYTES = 64 * 1024
 
 
 def max_form_bytes() -> int:
-    return images.MAX_IMAGE_BYTES + FORM_FRAMING_BYTES
+    return services.images.MAX_IMAGE_BYTES + FORM_FRAMING_BYTES
 
 
-def fields_and_image(request: Request) -> tuple[Any, ImageChange]:
+def fields_and_image(request: Request) -> tuple[Any, services.images.ImageChange]:
     """The fields to validate, and what to do with the image.
 
     JSON can only remove the image (``"image": null``). A form replaces it with a file in
@@ -37,20 +31,22 @@ def fields_and_image(request: Request) -> tuple[Any, ImageChange]:
     if not is_multipart(request):
         body = json_body(request)
         removes = isinstance(body, dict) and IMAGE_FIELD in body and body[IMAGE_FIELD] is None
-        return body, images.REMOVE if removes else images.KEEP
+        return body, services.images.REMOVE if removes else services.images.KEEP
     # Loaded only when a form arrives: most requests, and a cold start, never need it.
     from chalicelib.api.multipart import parse_form
 
     form = parse_form(request, max_form_bytes())
     fields: dict[str, Any] = dict(form.fields)
-    image = images.KEEP
+    image = services.images.KEEP
     if fields.get(IMAGE_FIELD) == "":
         del fields[IMAGE_FIELD]
-        image = images.REMOVE
+        image = services.images.REMOVE
     upload = form.files.get(IMAGE_FIELD)
     if upload is not None and (upload.filename or upload.content):
         fields.pop(IMAGE_FIELD, None)
-        image = images.ImageChange(upload=images.ImageUpload(upload.filename, upload.content))
+        image = services.images.ImageChange(
+            upload=services.images.ImageUpload(upload.filename, upload.content)
+        )
     return fields, image
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from chalicelib.domain.changes import UNSET, Maybe
 from chalicelib.errors import BusinessRuleViolated, InvalidInput, PermissionDenied
 
 MAX_ORDER_LINES = 50
@@ -67,6 +68,12 @@ def check_delete(current: OrderStatus, *, by_staff: bool) -> None:
         raise PermissionDenied(OWNER_DELETE)
 
 
+@dataclass(frozen=True)
+class OrderChanges:
+    status: Maybe[OrderStatus] = UNSET
+    shipping_address: Maybe[str] = UNSET
+
+
 @dataclass
 class OrderItem:
     """What was bought, as it was at checkout: later product changes do not touch it."""
@@ -95,6 +102,9 @@ class Order:
     # The total as stored with the order. Orders placed here store the sum of their items;
     # orders migrated from the Django backend keep the total Django stored, exactly.
     stored_total: Decimal | None = None
+    # The stored version this object was read at (None: not stored yet, or stored
+    # before versions existed). Writes are conditioned on it.
+    version: int | None = None
 
     @property
     def total_price(self) -> Decimal:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from chalicelib.domain.changes import UNSET, Maybe
 from chalicelib.domain.entities import User
 
 MIN_RATING = 1
@@ -29,10 +30,6 @@ class Rating:
     updated_at: datetime
     # Raised by every change, so a write can insist that nothing changed since its read.
     version: int = 1
-
-
-class RatingChangedMeanwhile(Exception):
-    """The rating was written by someone else between our read and our write."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +57,15 @@ def revised(previous: Rating, rating: int, comment: str, at: datetime) -> Rating
     return replace(
         previous, rating=rating, comment=comment, updated_at=at, version=previous.version + 1
     )
+
+
+@dataclass(frozen=True)
+class RatingChanges:
+    """``product_id`` may be sent back as it is, never changed (the use case checks)."""
+
+    rating: Maybe[int] = UNSET
+    comment: Maybe[str] = UNSET
+    product_id: Maybe[int] = UNSET
 
 
 def can_change_rating(actor: User, rating: Rating) -> bool:

@@ -4,8 +4,10 @@ local use only, which is why this lives in chalicelib/local/, left out of the de
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from chalicelib.domain.entities import User
+from chalicelib.domain.accounts import NewUser
+from chalicelib.domain.catalog import NewProduct
 from chalicelib.errors import InvalidInput
 from chalicelib.services import accounts, catalog
 
@@ -17,7 +19,7 @@ DEMO_SHOPPER = {
     "first_name": "Sam",
     "last_name": "Shopper",
 }
-DEMO_CATALOG: dict[str, list[dict[str, object]]] = {
+DEMO_CATALOG: dict[str, list[dict[str, Any]]] = {
     "Jackets": [
         {"name": "White Jacket", "price": Decimal("1400.00"), "stock": 400, "color": "White",
          "size": "L", "description": "A white jacket for cool evenings."},
@@ -44,16 +46,16 @@ def seed() -> bool:
     a second, concurrent seed stop before it duplicates the catalog. Returns False when
     the data was already there."""
     try:
-        staff = accounts.signup(DEMO_STAFF, is_staff=True)
+        accounts.signup(NewUser(**DEMO_STAFF), is_staff=True)
     except InvalidInput:
         return False
-    accounts.signup(DEMO_SHOPPER)
-    _seed_catalog(staff)
+    accounts.signup(NewUser(**DEMO_SHOPPER))
+    _seed_catalog()
     return True
 
 
-def _seed_catalog(staff: User) -> None:
+def _seed_catalog() -> None:
     for category_name, products in DEMO_CATALOG.items():
-        category = catalog.create_category(staff, {"name": category_name})
+        category = catalog.create_category(category_name)
         for product in products:
-            catalog.create_product(staff, {**product, "category": category.id})
+            catalog.create_product(NewProduct(category_id=category.id, **product))

@@ -4,9 +4,9 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, StringConstraints
 
-from chalicelib.domain.catalog import MAX_PRICE
+from chalicelib.domain.catalog import MAX_PRICE, CategoryChanges, NewProduct, ProductChanges
 from chalicelib.domain.entities import Category, Product
-from chalicelib.schemas.base import Schema
+from chalicelib.schemas.base import Schema, sent
 from chalicelib.schemas.common import Integer, Line, Money, NotBlank, Number, Text, Timestamp
 
 CategoryName = Annotated[Line, StringConstraints(max_length=100), NotBlank]
@@ -46,6 +46,10 @@ class CategoryPatch(Schema):
     image: ImageInput = None
 
 
+def category_changes(update: CategoryCreate | CategoryPatch) -> CategoryChanges:
+    return CategoryChanges(name=sent(update, "name", update.name))
+
+
 class CategoryPublic(Schema):
     id: int
     name: str
@@ -79,6 +83,30 @@ class ProductPatch(Schema):
     color: Attribute | None = None
     size: Attribute | None = None
     image: ImageInput = None
+
+
+def new_product(fields: ProductCreate) -> NewProduct:
+    return NewProduct(
+        name=fields.name,
+        price=fields.price,
+        category_id=fields.category,
+        stock=fields.stock,
+        description=fields.description,
+        color=fields.color,
+        size=fields.size,
+    )
+
+
+def product_changes(update: ProductCreate | ProductPatch) -> ProductChanges:
+    return ProductChanges(
+        name=sent(update, "name", update.name),
+        price=sent(update, "price", update.price),
+        category_id=sent(update, "category", update.category),
+        stock=sent(update, "stock", update.stock),
+        description=sent(update, "description", update.description),
+        color=sent(update, "color", update.color),
+        size=sent(update, "size", update.size),
+    )
 
 
 class ProductPublic(Schema):

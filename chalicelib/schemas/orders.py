@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, PlainSerializer
 
-from chalicelib.domain.orders import MAX_ORDER_LINES, Order, OrderItem, OrderStatus
-from chalicelib.schemas.base import Schema
+from chalicelib.domain.orders import MAX_ORDER_LINES, Order, OrderChanges, OrderItem, OrderStatus
+from chalicelib.schemas.base import Schema, sent
 from chalicelib.schemas.cart import Quantity, ShippingAddress
 from chalicelib.schemas.common import Integer, Money, Timestamp
 from chalicelib.schemas.queries import PageQuery
@@ -50,6 +50,13 @@ class OrderReplace(Schema):
 class OrderPatch(Schema):
     shipping_address: ShippingAddress | None = None
     status: OrderStatus | None = None
+
+
+def order_changes(update: OrderReplace | OrderPatch) -> OrderChanges:
+    return OrderChanges(
+        status=sent(update, "status", update.status),
+        shipping_address=sent(update, "shipping_address", update.shipping_address),
+    )
 
 
 # Literal rather than the enum: a query parameter's schema must be self-contained.

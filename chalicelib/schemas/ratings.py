@@ -9,9 +9,10 @@ from chalicelib.domain.ratings import (
     MAX_RATING,
     MIN_RATING,
     Rating,
+    RatingChanges,
     RatingQuery,
 )
-from chalicelib.schemas.base import Schema
+from chalicelib.schemas.base import Schema, sent
 from chalicelib.schemas.common import Integer, Text, Timestamp
 from chalicelib.schemas.queries import PageQuery
 
@@ -41,6 +42,14 @@ class RatingPatch(Schema):
     rating: Score | None = None
     comment: Comment | None = None
     product: ObjectId | None = None
+
+
+def rating_changes(update: RatingReplace | RatingPatch) -> RatingChanges:
+    return RatingChanges(
+        rating=sent(update, "rating", update.rating),
+        comment=sent(update, "comment", update.comment),
+        product_id=sent(update, "product", update.product),
+    )
 
 
 class RatingPublic(Schema):

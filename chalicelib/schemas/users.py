@@ -4,16 +4,21 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
     Field,
     ValidationInfo,
     field_validator,
 )
 
-from chalicelib.domain.accounts import normalize_username, password_problems, username_problems
+from chalicelib.domain.accounts import (
+    NewUser,
+    UserChanges,
+    normalize_username,
+    password_problems,
+    username_problems,
+)
 from chalicelib.domain.entities import User
-from chalicelib.schemas.base import Schema
+from chalicelib.schemas.base import Schema, sent, sent_nullable
 from chalicelib.schemas.common import NULL_CHARACTERS, Email, Line, Text, Timestamp
 from chalicelib.schemas.validation import several_messages
 
@@ -139,8 +144,26 @@ class UserPublic(Schema):
         )
 
 
-def changes_of(update: BaseModel, *, partial: bool = True) -> dict[str, object]:
-    """The fields to change: for a partial update only those sent. A null means
-    "unchanged", except for ``phone`` where null is a value."""
-    sent = update.model_dump(exclude_unset=partial)
-    return {name: value for name, value in sent.items() if value is not None or name == "phone"}
+def new_user(fields: UserCreate) -> NewUser:
+    return NewUser(
+        username=fields.username,
+        email=fields.email,
+        password=fields.password,
+        first_name=fields.first_name,
+        last_name=fields.last_name,
+        phone=fields.phone,
+        address=fields.address,
+    )
+
+
+def user_changes(update: UserReplace | UserPatch) -> UserChanges:
+    return UserChanges(
+        username=sent(update, "username", update.username),
+        email=sent(update, "email", update.email),
+        first_name=sent(update, "first_name", update.first_name),
+        last_name=sent(update, "last_name", update.last_name),
+        phone=sent_nullable(update, "phone", update.phone),
+        address=sent(update, "address", update.address),
+        password=sent(update, "password", update.password),
+        is_staff=sent(update, "is_staff", update.is_staff),
+    )

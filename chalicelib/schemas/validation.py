@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from chalicelib.errors import InvalidInput
+from chalicelib.domain.references import no_such_object
+from chalicelib.errors import InvalidInput, NotFound
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -27,6 +28,20 @@ NOT_A_STRING = "Not a valid string."
 NOT_A_BOOLEAN = "Must be a valid boolean."
 # A check of one field against stored data: the message, or None when the value is fine.
 RelatedCheck = Callable[[Any], str | None]
+
+
+def reference_check(lookup: Callable[[int], object]) -> RelatedCheck:
+    """The check of a field that names a record by its id: ``lookup`` raises NotFound
+    when no record has it."""
+
+    def check(value: Any) -> str | None:
+        try:
+            lookup(int(str(value)))
+        except (NotFound, ValueError):
+            return no_such_object(value)
+        return None
+
+    return check
 
 
 def several_messages(messages: list[str]) -> PydanticCustomError:

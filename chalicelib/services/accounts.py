@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from chalicelib.config import get_settings
 from chalicelib.domain import passwords
-from chalicelib.domain.accounts import can_manage_user, password_problems
+from chalicelib.domain.accounts import NewUser, UserChanges, can_manage_user, password_problems
+from chalicelib.domain.changes import chosen
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Session, User
 from chalicelib.errors import AuthenticationFailed, InvalidInput, NotFound, PermissionDenied
@@ -17,8 +17,6 @@ from chalicelib.store import carts, sessions, users
 from chalicelib.store.pagination import Page
 from chalicelib.store.unit_of_work import ConditionsFailed, unit_of_work
 
-PROFILE_FIELDS = ("username", "email", "first_name", "last_name", "phone", "address")
-
 
 def _check_password(password: str, username: str) -> None:
     problems = password_problems(password, username)
@@ -26,18 +24,22 @@ def _check_password(password: str, username: str) -> None:
         raise InvalidInput({"password": problems})
 
 
-def signup(fields: dict[str, Any], *, is_staff: bool = False) -> User:
-    """``fields`` is validated input; ``is_staff`` and ``id`` are never taken from it."""
-    _check_password(fields["password"], fields["username"])
-    password_hash = passwords.hash_password(fields["password"], get_settings().password_iterations)
+def signup(new: NewUser, *, is_staff: bool = False) -> User:
+    _check_password(new.password, new.username)
+    password_hash = passwords.hash_password(new.password, get_settings().password_iterations)
 
     def create() -> User:
         user = User(
             id=users.new_user_id(),
+            username=new.username,
+            email=new.email,
             password_hash=password_hash,
             created_at=utc_now(),
+            first_name=new.first_name,
+            last_name=new.last_name,
+            phone=new.phone,
+            address=new.address,
             is_staff=is_staff,
-            **{name: fields[name] for name in PROFILE_FIELDS if name in fields},
         )
         return users.create_user(user)
 
@@ -45,7 +47,7 @@ def signup(fields: dict[str, Any], *, is_staff: bool = False) -> User:
 
 
 def create_superuser(username: str, email: str, password: str) -> User:
-    return signup({"username": username, "email": email, "password": password}, is_staff=True)
+    return signup(NewUser(username=username, email=email, password=password), is_staff=True)
 
 
 def list_users(actor: User, limit: int, cursor: str | None) -> Page[User]:
@@ -62,13 +64,13 @@ def get_user(actor: User, user_id: int) -> User:
 
 
 def update_user(
-    actor: User, user_id: int, changes: dict[str, Any], current_session: Session | None
+    actor: User, user_id: int, changes: UserChanges, current_session: Session | None
 ) -> User:
     """Apply ``changes`` to the user as stored when the write lands: the write is
     conditioned on the version read, and a lost race reads again and re-applies them, so
     a concurrent change (a demotion, say) is never overwritten with what was read before
     it."""
-    password = changes.get("password")
+    password = chosen(changes.password, None)
     # Hashed once, outside the retries (it is the slow part).
     password_hash = (
         passwords.hash_password(password, get_settings().password_iterations)
@@ -80,13 +82,9 @@ def update_user(
 
     def apply() -> tuple[User, User]:
         previous = get_user(actor, user_id)
-        promoting = "is_staff" in changes and bool(changes["is_staff"]) != previous.is_staff
-        if promoting and not actor.is_staff:
+        updated = changes.applied_to(previous)
+        if updated.is_staff != previous.is_staff and not actor.is_staff:
             raise PermissionDenied("Only staff may change is_staff.")
-        updated = replace(
-            previous,
-            **{name: changes[name] for name in (*PROFILE_FIELDS, "is_staff") if name in changes},
-        )
         if password is not None and password_hash is not None:
             _check_password(password, updated.username)
             updated.password_hash = password_hash

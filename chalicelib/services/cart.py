@@ -33,8 +33,8 @@ from chalicelib.domain.orders import EMPTY_CART
 from chalicelib.errors import AuthenticationFailed, BusinessRuleViolated, NotFound, PermissionDenied
 from chalicelib.services import orders
 from chalicelib.services.contention import retried
-from chalicelib.services.orders import IdempotentRequest, Render, Reply
-from chalicelib.store import carts
+from chalicelib.services.orders import Idempotency, Reply
+from chalicelib.store import carts, products
 from chalicelib.store.carts import CartRead
 
 INVALID_CART_TOKEN = "Invalid or expired cart token."
@@ -118,7 +118,7 @@ def get_cart(owner: CartOwner) -> PricedCart:
         cart = _open_or_new(owner, read, now)
         if cart.version is None:
             _store(key, cart, read)
-        return price_cart(cart, carts.read_products(cart.product_ids()))
+        return price_cart(cart, products.read_products(cart.product_ids()))
 
     return retried(attempt)
 
@@ -144,7 +144,7 @@ def add_item(owner: CartOwner, product_id: int, quantity: int) -> tuple[PricedLi
         else:
             ensure_in_stock(product, quantity)
             if cart.is_full:  # lines of deleted products may still take room
-                cart.keep_only(carts.read_products(cart.product_ids()))
+                cart.keep_only(products.read_products(cart.product_ids()))
             if cart.is_full:
                 raise BusinessRuleViolated(CART_FULL)
             line = cart.add_line(carts.new_line_ids(1)[0], product_id, quantity, now)
@@ -208,13 +208,7 @@ def delete_cart(owner: CartOwner) -> None:
     carts.delete_cart(key)
 
 
-def checkout(
-    user: User,
-    shipping_address: str,
-    *,
-    render: Render,
-    request: IdempotentRequest | None = None,
-) -> Reply:
+def checkout(user: User, shipping_address: str, *, idempotency: Idempotency | None = None) -> Reply:
     """The cart becomes an order at today's prices, in one transaction that also empties
     the cart; a cart changed meanwhile is read again. On a stock shortage nothing
     changes, the cart included."""
@@ -222,15 +216,16 @@ def checkout(
 
     def attempt() -> Reply:
         now = utc_now()
+        request = idempotency.request if idempotency else None
         read = carts.read_cart(key, reply_key=request.key if request else None, now=now)
         if request is not None and read.reply is not None:
-            return orders.replay(read.reply, request)
+            return orders.replayed(read.reply, request)
         cart = read.cart
-        products = carts.read_products(cart.product_ids()) if cart else {}
+        found = products.read_products(cart.product_ids()) if cart else {}
         wanted = [
-            (products[line.product_id], line.quantity)
+            (found[line.product_id], line.quantity)
             for line in (cart.lines if cart else [])
-            if line.product_id in products
+            if line.product_id in found
         ]
         if cart is None or not wanted:
             raise BusinessRuleViolated(EMPTY_CART)
@@ -240,8 +235,7 @@ def checkout(
             wanted,
             shipping_address,
             now=now,
-            render=render,
-            request=request,
+            idempotency=idempotency,
             emptied_cart=(key, cart),
         )
 
@@ -267,8 +261,8 @@ def merge(user: User, cart_id: int, token: str | None) -> None:
         if not _proves(source, token):
             raise PermissionDenied(INVALID_CART_TOKEN)
         target = target or _new_user_cart(user.id, now)
-        products = carts.read_products(source.product_ids() + target.product_ids())
-        merge_into(target, source, products, now)
+        found = products.read_products(source.product_ids() + target.product_ids())
+        merge_into(target, source, found, now)
         if target.version is None:
             target.id = carts.new_cart_id()
         carts.merge_carts(target_key, target, source_key, source)

@@ -1,15 +1,16 @@
-"""Categories and products: staff-managed catalog records."""
+"""Categories and products: staff-managed catalog records (the routes admit only staff)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
-from chalicelib.domain.catalog import ProductQuery
+from chalicelib.domain.catalog import CategoryChanges, NewProduct, ProductChanges, ProductQuery
+from chalicelib.domain.changes import Unset
 from chalicelib.domain.clock import utc_now
-from chalicelib.domain.entities import Category, Product, User
-from chalicelib.errors import InvalidInput, NotFound, PermissionDenied
+from chalicelib.domain.entities import Category, Product
+from chalicelib.domain.references import unknown_reference
+from chalicelib.errors import NotFound
 from chalicelib.services import images
 from chalicelib.services.contention import retried
 from chalicelib.services.images import KEEP, ImageChange, ImageUpload
@@ -17,22 +18,12 @@ from chalicelib.store import categories, products
 from chalicelib.store.images import CATEGORY_FOLDER, PRODUCT_FOLDER
 from chalicelib.store.pagination import Page
 
-PRODUCT_FIELDS = ("name", "description", "price", "stock", "color", "size")
 
-
-def require_staff(actor: User | None) -> None:
-    if actor is None or not actor.is_staff:
-        raise PermissionDenied()
-
-
-def create_category(
-    actor: User, fields: dict[str, Any], image: ImageUpload | None = None
-) -> Category:
-    require_staff(actor)
+def create_category(name: str, image: ImageUpload | None = None) -> Category:
     with images.stored_upload(image, CATEGORY_FOLDER) as image_key:
         category = Category(
             id=categories.new_category_id(),
-            name=fields["name"],
+            name=name,
             created_at=utc_now(),
             image_key=image_key,
         )
@@ -48,17 +39,15 @@ def list_categories(limit: int, cursor: str | None) -> Page[Category]:
 
 
 def update_category(
-    actor: User, category_id: int, changes: dict[str, Any], image: ImageChange = KEEP
+    category_id: int, changes: CategoryChanges, image: ImageChange = KEEP
 ) -> Category:
-    require_staff(actor)
     previous = categories.get_category(category_id)
     with images.changed_image(previous.image_key, image, CATEGORY_FOLDER) as image_key:
-        updated = replace(previous, name=changes.get("name", previous.name), image_key=image_key)
+        updated = replace(changes.applied_to(previous), image_key=image_key)
         return categories.update_category(updated, previous)
 
 
-def delete_category(actor: User, category_id: int) -> None:
-    require_staff(actor)
+def delete_category(category_id: int) -> None:
     category = categories.get_category(category_id)
     categories.delete_category(category_id)
     images.discard(category.image_key)
@@ -68,9 +57,7 @@ def _category_for_product(category_id: int) -> Category:
     try:
         return categories.get_category(category_id)
     except NotFound:
-        raise InvalidInput.on(
-            "category", f'Invalid pk "{category_id}" - object does not exist.'
-        ) from None
+        raise unknown_reference("category", [category_id]) from None
 
 
 def _read_again_on_retries(category: Category) -> Callable[[], Category]:
@@ -86,22 +73,24 @@ def _read_again_on_retries(category: Category) -> Callable[[], Category]:
     return current
 
 
-def create_product(
-    actor: User, fields: dict[str, Any], image: ImageUpload | None = None
-) -> Product:
+def create_product(new: NewProduct, image: ImageUpload | None = None) -> Product:
     """The product carries its category's name; a rename that lands between the read of
     the category and the write makes the write fail on that name, and the category is read
     again (a missing category is a 400)."""
-    require_staff(actor)
-    category = _category_for_product(fields["category"])
+    category = _category_for_product(new.category_id)
     with images.stored_upload(image, PRODUCT_FOLDER) as image_key:
         product = Product(
             id=products.new_product_id(),
+            name=new.name,
+            price=new.price,
             category_id=category.id,
             category_name=category.name,
             created_at=utc_now(),
+            stock=new.stock,
+            description=new.description,
+            color=new.color,
+            size=new.size,
             image_key=image_key,
-            **{name: fields[name] for name in PRODUCT_FIELDS if name in fields},
         )
         category_now = _read_again_on_retries(category)
         return retried(
@@ -123,17 +112,13 @@ def list_category_products(query: ProductQuery) -> Page[Product]:
     return products.list_products(query)
 
 
-def update_product(
-    actor: User, product_id: int, changes: dict[str, Any], image: ImageChange = KEEP
-) -> Product:
-    require_staff(actor)
+def update_product(product_id: int, changes: ProductChanges, image: ImageChange = KEEP) -> Product:
     previous = products.get_product(product_id)
-    updated = replace(
-        previous, **{name: changes[name] for name in PRODUCT_FIELDS if name in changes}
-    )
-    if "category" in changes and changes["category"] != previous.category_id:
+    updated = changes.applied_to(previous)
+    moved_to = changes.category_id
+    if not isinstance(moved_to, Unset) and moved_to != previous.category_id:
         # A move copies the new category's name; one renamed meanwhile is read again.
-        category_now = _read_again_on_retries(_category_for_product(changes["category"]))
+        category_now = _read_again_on_retries(_category_for_product(moved_to))
     else:
         category_now = None
     saved: list[Product] = []
@@ -159,14 +144,12 @@ def update_product(
     return saved[0]
 
 
-def delete_product(actor: User, product_id: int) -> None:
+def delete_product(product_id: int) -> None:
     """The product goes first, with its rating sum and count; then its ratings and image,
     which nothing counts or shows any more."""
     # Imported here: only a delete needs the ratings, and a cold start that serves a
     # catalog read should not load them.
     from chalicelib.services import ratings
-
-    require_staff(actor)
 
     def delete() -> Product:
         product = products.get_product(product_id)

@@ -11,10 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.cart import Cart
+from chalicelib.domain.changes import chosen
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Product, User
 from chalicelib.domain.orders import (
     Order,
+    OrderChanges,
     OrderItem,
     OrderStatus,
     check_address_change,
@@ -24,19 +26,17 @@ from chalicelib.domain.orders import (
     insufficient_stock,
     returns_stock,
 )
-from chalicelib.errors import Conflict, InvalidInput, MalformedRequest, NotFound
+from chalicelib.domain.references import unknown_reference
+from chalicelib.errors import Conflict, MalformedRequest, NotFound
 from chalicelib.services.contention import retried
-from chalicelib.store import carts, idempotency, orders
+from chalicelib.store import idempotency as idempotency_records
+from chalicelib.store import orders, products
 from chalicelib.store.idempotency import StoredReply
 from chalicelib.store.orders import StockShortage
 from chalicelib.store.pagination import Page
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 KEY_REUSED = "This Idempotency-Key was already used with a different request."
-CREATED = 201
-
-# Turns the order just built into the body the client gets (and gets again on a retry).
-Render = Callable[[Order], str]
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,35 @@ class IdempotentRequest:
 
 
 @dataclass(frozen=True)
-class Reply:
+class Recorded:
+    """The first answer to an idempotent request, exactly as the API layer rendered it:
+    kept with the order in one transaction and sent again, unchanged, to a repeat. Opaque
+    here: the API layer makes it and reads it."""
+
     order_id: int
     status: int
     body: str
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    """How to place an order idempotently: the request the key stands for, and the pure
+    function that renders the answer to record (called once the order is built, before
+    the transaction that stores both)."""
+
+    request: IdempotentRequest
+    answer: Callable[[Order], Recorded]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What placing an order comes to: the new order, or, for a repeat of an idempotent
+    request, the answer recorded for the first (the order may have changed since, so
+    ``order`` is None). ``recorded`` is also set for a first request with a key."""
+
+    order_id: int
+    order: Order | None = None
+    recorded: Recorded | None = None
     replayed: bool = False
 
 
@@ -68,14 +93,19 @@ def idempotent_request(
         {"operation": operation, "request": payload}, sort_keys=True, separators=(",", ":")
     )
     return IdempotentRequest(
-        idempotency.reply_key(user.id, client_key), hashlib.sha256(canonical.encode()).hexdigest()
+        idempotency_records.reply_key(user.id, client_key),
+        hashlib.sha256(canonical.encode()).hexdigest(),
     )
 
 
-def replay(stored: StoredReply, request: IdempotentRequest) -> Reply:
+def replay(stored: StoredReply, request: IdempotentRequest) -> Recorded:
     if stored.request_hash != request.request_hash:
         raise Conflict(KEY_REUSED)
-    return Reply(stored.order_id, stored.status, stored.body, replayed=True)
+    return Recorded(stored.order_id, stored.status, stored.body)
+
+
+def replayed(stored: StoredReply, request: IdempotentRequest) -> Reply:
+    return Reply(stored.order_id, recorded=replay(stored, request), replayed=True)
 
 
 def place(
@@ -84,8 +114,7 @@ def place(
     shipping_address: str,
     *,
     now: datetime,
-    render: Render,
-    request: IdempotentRequest | None = None,
+    idempotency: Idempotency | None = None,
     emptied_cart: tuple[str, Cart] | None = None,
 ) -> Reply:
     """Snapshot the products at their current price and write the order in one
@@ -108,17 +137,20 @@ def place(
             for item_id, (product, quantity) in zip(item_ids, wanted, strict=True)
         ],
     )
-    body = render(order)
-    stored = None
-    if request is not None:
-        stored = StoredReply(request.key, request.request_hash, order.id, CREATED, body, now)
+    recorded = stored = None
+    if idempotency is not None:
+        recorded = idempotency.answer(order)
+        request = idempotency.request
+        stored = StoredReply(
+            request.key, request.request_hash, order.id, recorded.status, recorded.body, now
+        )
     try:
         orders.place_order(order, emptied_cart=emptied_cart, reply=stored, now=now)
     except StockShortage as shortage:
         raise insufficient_stock(
             product.name for product, _ in wanted if product.id in shortage.product_ids
         ) from None
-    return Reply(order.id, CREATED, body)
+    return Reply(order.id, order, recorded)
 
 
 def create_order(
@@ -126,26 +158,23 @@ def create_order(
     shipping_address: str,
     lines: list[tuple[int, int]],
     *,
-    render: Render,
-    request: IdempotentRequest | None = None,
+    idempotency: Idempotency | None = None,
 ) -> Reply:
     """``POST /api/orders/``: the same rules as checkout, without a cart."""
     quantities = combine_lines(lines)
 
     def attempt() -> Reply:
         now = utc_now()
-        if request is not None:
-            stored = idempotency.find_reply(request.key, now)
+        if idempotency is not None:
+            stored = idempotency_records.find_reply(idempotency.request.key, now)
             if stored is not None:
-                return replay(stored, request)
-        products = carts.read_products(quantities)
-        unknown = [pid for pid in quantities if pid not in products]
+                return replayed(stored, idempotency.request)
+        found = products.read_products(quantities)
+        unknown = [pid for pid in quantities if pid not in found]
         if unknown:
-            raise InvalidInput(
-                {"order_items": [f'Invalid pk "{pid}" - object does not exist.' for pid in unknown]}
-            )
-        wanted = [(products[pid], quantity) for pid, quantity in quantities.items()]
-        return place(user, wanted, shipping_address, now=now, render=render, request=request)
+            raise unknown_reference("order_items", unknown)
+        wanted = [(found[pid], quantity) for pid, quantity in quantities.items()]
+        return place(user, wanted, shipping_address, now=now, idempotency=idempotency)
 
     return retried(attempt)
 
@@ -171,18 +200,16 @@ def get_order(actor: User, order_id: int) -> Order:
 
 def _restock(order: Order) -> dict[int, int]:
     """The quantities to give back, to the products that still exist."""
-    existing = carts.read_products(order.quantities())
+    existing = products.read_products(order.quantities())
     return {pid: quantity for pid, quantity in order.quantities().items() if pid in existing}
 
 
-def update_order(
-    actor: User, order_id: int, *, status: OrderStatus | None, shipping_address: str | None
-) -> Order:
+def update_order(actor: User, order_id: int, changes: OrderChanges) -> Order:
     def attempt() -> Order:
         order = get_order(actor, order_id)
-        new_status = status if status is not None else order.status
+        new_status = chosen(changes.status, order.status)
         check_transition(order.status, new_status, by_staff=actor.is_staff)
-        new_address = shipping_address if shipping_address is not None else order.shipping_address
+        new_address = chosen(changes.shipping_address, order.shipping_address)
         if new_address != order.shipping_address:
             check_address_change(order.status, by_staff=actor.is_staff)
         cancelling = new_status == OrderStatus.CANCELLED and order.status != new_status

@@ -7,13 +7,15 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from chalicelib.domain.changes import chosen
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import User
 from chalicelib.domain.ratings import (
     Rating,
     RatingChangedMeanwhile,
+    RatingChanges,
     RatingQuery,
     can_change_rating,
     revised,
@@ -87,18 +89,17 @@ def _changeable(actor: User, rating_id: int) -> Rating:
     return current
 
 
-def update_rating(actor: User, rating_id: int, changes: dict[str, Any]) -> Rating:
-    """``changes`` holds ``rating`` and/or ``comment``; ``product`` may be repeated but
-    not changed (the rating belongs to its product)."""
+def update_rating(actor: User, rating_id: int, changes: RatingChanges) -> Rating:
+    """The product may be sent back as it is, never changed (the rating belongs to it)."""
 
     def attempt() -> Rating:
         current = _changeable(actor, rating_id)
-        if changes.get("product", current.product_id) != current.product_id:
+        if chosen(changes.product_id, current.product_id) != current.product_id:
             raise InvalidInput.on("product", NOT_MOVABLE)
         updated = revised(
             current,
-            changes.get("rating", current.rating),
-            changes.get("comment", current.comment),
+            chosen(changes.rating, current.rating),
+            chosen(changes.comment, current.comment),
             utc_now(),
         )
         return ratings.replace_rating(current, updated)

@@ -26,13 +26,12 @@ from chalicelib.store.models import (
     CartRecord,
     CounterRecord,
     IdempotencyRecord,
-    ProductRecord,
     ShopModel,
     bind_models,
     shared_connection,
 )
 from chalicelib.store.models.carts import CartLineMap
-from chalicelib.store.products import to_product
+from chalicelib.store.products import product_key, products_of
 from chalicelib.store.transactions import failed_condition_positions
 
 CART_COUNTER = "cart"
@@ -108,18 +107,6 @@ def _cart_key(key: str) -> tuple[type[ShopModel], dict[str, Any]]:
     return (CartRecord, {"owner": {"S": key}})
 
 
-def _product_key(product_id: int) -> tuple[type[ShopModel], dict[str, Any]]:
-    return (ProductRecord, {"id": {"N": str(product_id)}})
-
-
-def _products(records: Iterable[ShopModel | None]) -> dict[int, Product]:
-    return {
-        int(record.id): to_product(record)
-        for record in records
-        if isinstance(record, ProductRecord)
-    }
-
-
 def read_cart(
     key: str,
     *,
@@ -132,7 +119,7 @@ def read_cart(
     BatchGetItem: products, the cart counter (so that a missing cart can be created with
     one more call), the stored reply to an Idempotency-Key."""
     bind_models()
-    requests = [_cart_key(key), *(_product_key(pid) for pid in dict.fromkeys(product_ids))]
+    requests = [_cart_key(key), *(product_key(pid) for pid in dict.fromkeys(product_ids))]
     if with_counter:
         requests.append((CounterRecord, {"name": {"S": CART_COUNTER}}))
     if reply_key is not None:
@@ -141,7 +128,7 @@ def read_cart(
     cart_record = found[0]
     read = CartRead(
         cart=to_cart(cart_record) if isinstance(cart_record, CartRecord) else None,
-        products=_products(found[1:]),
+        products=products_of(found[1:]),
     )
     for record in found[1:]:
         if isinstance(record, CounterRecord):
@@ -151,16 +138,6 @@ def read_cart(
     if with_counter and read.last_cart_id is None:
         read.last_cart_id = 0
     return read
-
-
-def read_products(product_ids: Iterable[int]) -> dict[int, Product]:
-    """The products that exist among ``product_ids``, in one BatchGetItem (none when
-    there is nothing to read)."""
-    unique = list(dict.fromkeys(product_ids))
-    if not unique:
-        return {}
-    bind_models()
-    return _products(batch_get_one_each([_product_key(pid) for pid in unique]))
 
 
 def read_two_carts(key: str, other_key: str) -> tuple[Cart | None, Cart | None]:

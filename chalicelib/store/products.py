@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, NoReturn
 
@@ -20,10 +21,18 @@ from chalicelib.domain.catalog import (
     search_text,
 )
 from chalicelib.domain.entities import Product
+from chalicelib.domain.references import unknown_reference
 from chalicelib.errors import Conflict, InvalidInput, NotFound
+from chalicelib.store.batch import batch_get_one_each
 from chalicelib.store.conflicts import WriteConflict, failed_its_condition, lost_a_race
 from chalicelib.store.counters import next_id
-from chalicelib.store.models import CategoryRecord, ProductRecord, bind_models, shared_connection
+from chalicelib.store.models import (
+    CategoryRecord,
+    ProductRecord,
+    ShopModel,
+    bind_models,
+    shared_connection,
+)
 from chalicelib.store.models.catalog import PRODUCT_SCOPE
 from chalicelib.store.pagination import Page, decode_cursor, encode_cursor, key_types
 from chalicelib.store.transactions import failed_condition_positions
@@ -110,7 +119,7 @@ def to_record(product: Product) -> ProductRecord:
 
 
 def _unknown_category(category_id: int) -> InvalidInput:
-    return InvalidInput.on("category", f'Invalid pk "{category_id}" - object does not exist.')
+    return unknown_reference("category", [category_id])
 
 
 def _category_claim(category_id: int, category_name: str) -> Condition:
@@ -152,6 +161,30 @@ def create_product(product: Product) -> Product:
             raise WriteConflict("the category was written meanwhile") from error
         raise
     return product
+
+
+def product_key(product_id: int) -> tuple[type[ShopModel], dict[str, Any]]:
+    """A product's key in a BatchGetItem."""
+    return (ProductRecord, {"id": {"N": str(product_id)}})
+
+
+def products_of(records: Iterable[ShopModel | None]) -> dict[int, Product]:
+    """The products among the records of a BatchGetItem, by id."""
+    return {
+        int(record.id): to_product(record)
+        for record in records
+        if isinstance(record, ProductRecord)
+    }
+
+
+def read_products(product_ids: Iterable[int]) -> dict[int, Product]:
+    """The products that exist among ``product_ids``, in one BatchGetItem (none when
+    there is nothing to read)."""
+    unique = list(dict.fromkeys(product_ids))
+    if not unique:
+        return {}
+    bind_models()
+    return products_of(batch_get_one_each([product_key(pid) for pid in unique]))
 
 
 def get_product(product_id: int) -> Product:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from chalicelib.domain.catalog import NewProduct
+
 
 def test_an_empty_catalog_is_an_empty_list_without_a_next_link(api):
     reply = api.get("/api/products/")
@@ -33,11 +35,10 @@ def test_the_default_page_holds_one_hundred_products(api, catalog):
     # than the rest of the module.
     staff_id = users.find_user_id_by_username("staff")
     assert staff_id is not None
-    staff_user = users.get_user(staff_id)
     category = catalog.category("Bulk")["id"]
     for number in range(101):
-        fields = {"name": f"Item {number}", "price": Decimal("1.00"), "category": category}
-        catalog_service.create_product(staff_user, fields)
+        fields = NewProduct(name=f"Item {number}", price=Decimal("1.00"), category_id=category)
+        catalog_service.create_product(fields)
     first = api.get("/api/products/")
     assert len(first.body) == 100
     assert [p["name"] for p in api.next_page(first).body] == ["Item 100"]

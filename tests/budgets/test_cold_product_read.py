@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.cold_start import APP
+from chalicelib.domain.catalog import NewProduct
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 MARKER = "loaded modules:"
@@ -66,10 +67,10 @@ def cold_read(emulator: object) -> ColdRead:
     from chalicelib.services import accounts, catalog
 
     empty_store(emulator)
-    staff = accounts.create_superuser("cold-staff", "cold-staff@example.com", "cold-password-1")
-    category = catalog.create_category(staff, {"name": "Coats"})
-    fields = {"name": "Parka", "price": Decimal("120.00"), "stock": 3, "category": category.id}
-    product = catalog.create_product(staff, fields)
+    accounts.create_superuser("cold-staff", "cold-staff@example.com", "cold-password-1")
+    category = catalog.create_category("Coats")
+    fields = NewProduct(name="Parka", price=Decimal("120.00"), stock=3, category_id=category.id)
+    product = catalog.create_product(fields)
     completed = subprocess.run(
         [sys.executable, "-c", COUNT_METADATA_LOOKUPS + APP.format(product_id=product.id) + REPORT],
         cwd=PROJECT_DIR,

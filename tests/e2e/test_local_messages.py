@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from chalicelib.local.emulator import LOOPBACK, free_ports
+from chalicelib.local.persistence import owned
 
 pytestmark = pytest.mark.e2e
 
@@ -55,6 +56,18 @@ def test_a_taken_emulator_port_names_moto_port(start_stack, taken_port):
         f"e.g. MOTO_PORT={taken_port + 1} make run (or use the emulator there: "
         f"AWS_ENDPOINT_URL=http://{LOOPBACK}:{taken_port} make run)"
     ) in output
+
+
+def test_a_data_folder_in_use_names_its_owner_and_the_ways_out(start_stack, tmp_path):
+    (port,) = free_ports(1)
+    with owned(tmp_path, "make run (pid 4242, emulator http://127.0.0.1:5000)"):
+        code, output = failed_start(start_stack, LOCAL_DATA_DIR=str(tmp_path), PORT=str(port))
+    assert code == 2
+    assert output.strip() == (
+        f"{tmp_path}/ is in use by make run (pid 4242, emulator http://127.0.0.1:5000): "
+        f"share that emulator with AWS_ENDPOINT_URL=<its address> PORT={port + 1} make run, "
+        "or give this one its own folder with LOCAL_DATA_DIR=<path>"
+    )
 
 
 def test_an_emulator_that_does_not_answer_is_named_at_start(start_stack):

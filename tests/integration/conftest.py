@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from botocore.client import BaseClient
 
+from chalicelib.domain.accounts import NewUser
 from chalicelib.domain.entities import Category, User
 
 PASSWORD = "correct-horse-9"
@@ -105,14 +106,14 @@ def staff(store: None) -> User:
 def shopper(store: None) -> User:
     from chalicelib.services.accounts import signup
 
-    return signup({"username": "shopper", "email": "shopper@example.com", "password": PASSWORD})
+    return signup(NewUser(username="shopper", email="shopper@example.com", password=PASSWORD))
 
 
 @pytest.fixture
 def category(staff: User) -> Category:
     from chalicelib.services.catalog import create_category
 
-    return create_category(staff, {"name": "Jackets"})
+    return create_category("Jackets")
 
 
 def run_concurrently(calls: Sequence[Callable[[], Any]]) -> list[Any]:

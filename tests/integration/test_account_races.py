@@ -13,6 +13,7 @@ import pytest
 from lagging_indexes import indexes_frozen
 
 from chalicelib.config import get_settings
+from chalicelib.domain.accounts import NewUser, UserChanges
 from chalicelib.domain.entities import User
 from chalicelib.errors import AuthenticationFailed, InvalidInput
 from chalicelib.services import accounts, auth
@@ -37,15 +38,17 @@ def slow_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_demotion_is_not_undone_by_a_password_change_running_at_the_same_time(
     staff: User, shopper: User, slow_hashing: None, concurrently: Concurrently
 ) -> None:
-    accounts.update_user(staff, shopper.id, {"is_staff": True}, None)
+    accounts.update_user(staff, shopper.id, UserChanges(is_staff=True), None)
 
     def demote_a_moment_later() -> User:
         time.sleep(0.1)
-        return accounts.update_user(staff, shopper.id, {"is_staff": False}, None)
+        return accounts.update_user(staff, shopper.id, UserChanges(is_staff=False), None)
 
     concurrently(
         [
-            lambda: accounts.update_user(shopper, shopper.id, {"password": "new-horse-10"}, None),
+            lambda: accounts.update_user(
+                shopper, shopper.id, UserChanges(password="new-horse-10"), None
+            ),
             demote_a_moment_later,
         ]
     )
@@ -60,11 +63,13 @@ def test_a_profile_edit_is_not_lost_to_a_concurrent_edit_of_another_field(
 ) -> None:
     def rename_a_moment_later() -> User:
         time.sleep(0.1)
-        return accounts.update_user(staff, shopper.id, {"first_name": "Sam"}, None)
+        return accounts.update_user(staff, shopper.id, UserChanges(first_name="Sam"), None)
 
     concurrently(
         [
-            lambda: accounts.update_user(shopper, shopper.id, {"password": "new-horse-10"}, None),
+            lambda: accounts.update_user(
+                shopper, shopper.id, UserChanges(password="new-horse-10"), None
+            ),
             rename_a_moment_later,
         ]
     )
@@ -79,7 +84,9 @@ def test_concurrent_renames_leave_the_user_one_name_and_one_claim(
 
     results = concurrently(
         [
-            lambda name=name: accounts.update_user(shopper, shopper.id, {"username": name}, None)
+            lambda name=name: accounts.update_user(
+                shopper, shopper.id, UserChanges(username=name), None
+            )
             for name in names
         ]
     )
@@ -95,9 +102,9 @@ def test_a_signup_racing_a_rename_to_the_same_name_leaves_one_owner(
 ) -> None:
     results = concurrently(
         [
-            lambda: accounts.update_user(shopper, shopper.id, {"username": "Bob"}, None),
+            lambda: accounts.update_user(shopper, shopper.id, UserChanges(username="Bob"), None),
             lambda: accounts.signup(
-                {"username": "bob", "email": "bob@example.com", "password": PASSWORD}
+                NewUser(username="bob", email="bob@example.com", password=PASSWORD)
             ),
         ]
     )
@@ -154,7 +161,9 @@ def test_a_password_change_ends_a_session_the_index_has_not_seen_yet(
     changing = auth.login("shopper", PASSWORD, ADDRESS)
     with indexes_frozen(monkeypatch):
         other = auth.login("shopper", PASSWORD, ADDRESS)
-        accounts.update_user(shopper, shopper.id, {"password": "new-horse-10"}, changing.session)
+        accounts.update_user(
+            shopper, shopper.id, UserChanges(password="new-horse-10"), changing.session
+        )
 
         with pytest.raises(AuthenticationFailed):
             auth.authenticate(other.token)
@@ -166,7 +175,7 @@ def test_a_staff_password_reset_ends_every_session_of_the_user(
 ) -> None:
     with indexes_frozen(monkeypatch):
         session = auth.login("shopper", PASSWORD, ADDRESS)
-        accounts.update_user(staff, shopper.id, {"password": "new-horse-10"}, None)
+        accounts.update_user(staff, shopper.id, UserChanges(password="new-horse-10"), None)
 
         with pytest.raises(AuthenticationFailed):
             auth.authenticate(session.token)

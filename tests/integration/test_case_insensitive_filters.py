@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from chalicelib.domain.catalog import ProductQuery
+from chalicelib.domain.catalog import NewProduct, ProductChanges, ProductQuery
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.services import catalog
 from chalicelib.store.models import ProductRecord
@@ -13,7 +13,7 @@ from chalicelib.store.products import backfill_filter_keys
 
 def create(staff: User, category: Category, name: str, **fields: str) -> Product:
     return catalog.create_product(
-        staff, {"name": name, "price": Decimal(1), "category": category.id, **fields}
+        NewProduct(name=name, price=Decimal(1), category_id=category.id, **fields)
     )
 
 
@@ -43,7 +43,7 @@ def test_a_product_whose_color_is_cleared_leaves_the_color_list(
 ) -> None:
     product = create(staff, category, "Sky", color="Blue")
 
-    catalog.update_product(staff, product.id, {"color": ""})
+    catalog.update_product(product.id, ProductChanges(color=""))
 
     assert names(color="blue") == []
 
@@ -51,7 +51,7 @@ def test_a_product_whose_color_is_cleared_leaves_the_color_list(
 def test_a_recolored_product_is_found_by_its_new_color(staff: User, category: Category) -> None:
     product = create(staff, category, "Sky", color="Blue")
 
-    catalog.update_product(staff, product.id, {"color": "Green"})
+    catalog.update_product(product.id, ProductChanges(color="Green"))
 
     assert (names(color="blue"), names(color="GREEN")) == ([], ["Sky"])
 
@@ -59,7 +59,7 @@ def test_a_recolored_product_is_found_by_its_new_color(staff: User, category: Ca
 def test_a_category_list_filtered_by_color_keeps_to_the_category(
     staff: User, category: Category
 ) -> None:
-    other = catalog.create_category(staff, {"name": "Boots"})
+    other = catalog.create_category("Boots")
     create(staff, category, "Sky", color="Blue")
     create(staff, other, "Blue Boot", color="Blue")
 

@@ -10,13 +10,15 @@ from typing import Any
 
 import pytest
 
+from chalicelib.domain.accounts import NewUser
 from chalicelib.domain.cart import GuestCartOwner, UserCartOwner
+from chalicelib.domain.catalog import NewProduct
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.errors import BusinessRuleViolated, NotFound
 from chalicelib.services import accounts, catalog
 from chalicelib.services import cart as cart_service
 from chalicelib.services import orders as order_service
-from chalicelib.services.orders import Reply
+from chalicelib.services.orders import Idempotency, Recorded, Reply
 
 Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]
 PASSWORD = "correct-horse-9"
@@ -26,29 +28,30 @@ STOCK = 4
 
 @pytest.fixture
 def scarce(staff: User, category: Category) -> Product:
-    fields = {"name": "Scarce", "price": Decimal("19.99"), "stock": STOCK, "category": category.id}
-    return catalog.create_product(staff, fields)
+    fields = NewProduct(name="Scarce", price=Decimal("19.99"), stock=STOCK, category_id=category.id)
+    return catalog.create_product(fields)
 
 
 @pytest.fixture
 def plenty(staff: User, category: Category) -> Product:
-    fields = {"name": "Plenty", "price": Decimal("5.00"), "stock": 100, "category": category.id}
-    return catalog.create_product(staff, fields)
+    fields = NewProduct(name="Plenty", price=Decimal("5.00"), stock=100, category_id=category.id)
+    return catalog.create_product(fields)
 
 
 def new_shopper(number: int) -> User:
     return accounts.signup(
-        {"username": f"s{number}", "email": f"s{number}@example.com", "password": PASSWORD}
+        NewUser(username=f"s{number}", email=f"s{number}@example.com", password=PASSWORD)
     )
 
 
-def render(order: Any) -> str:
-    return str(order.id)
+def render(order: Any) -> Recorded:
+    return Recorded(order.id, 201, str(order.id))
 
 
 def checkout_of(user: User, key: str | None = None) -> Callable[[], Reply]:
     request = order_service.idempotent_request(user, key, "checkout", {"shipping_address": "A"})
-    return lambda: cart_service.checkout(user, "A", render=render, request=request)
+    idempotency = Idempotency(request, render) if request else None
+    return lambda: cart_service.checkout(user, "A", idempotency=idempotency)
 
 
 def sold(staff: User, product_id: int) -> int:
@@ -111,7 +114,7 @@ def test_concurrent_direct_orders_never_sell_more_than_the_stock(
 
     outcomes = concurrently(
         [
-            lambda user=user: order_service.create_order(user, "A", [(scarce.id, 1)], render=render)
+            lambda user=user: order_service.create_order(user, "A", [(scarce.id, 1)])
             for user in shoppers
         ]
     )

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from chalicelib.domain.cart import Cart, UserCartOwner
+from chalicelib.domain.catalog import NewProduct
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.domain.orders import Order, OrderItem, OrderStatus
@@ -26,8 +27,7 @@ from chalicelib.store.orders import StockShortage
 def products(staff: User, category: Category) -> list[Product]:
     return [
         catalog.create_product(
-            staff,
-            {"name": f"P{n}", "price": Decimal("10.00"), "stock": 2, "category": category.id},
+            NewProduct(name=f"P{n}", price=Decimal("10.00"), stock=2, category_id=category.id),
         )
         for n in range(3)
     ]

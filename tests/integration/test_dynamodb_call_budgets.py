@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from chalicelib.domain.catalog import ProductQuery
+from chalicelib.domain.accounts import NewUser, UserChanges
+from chalicelib.domain.catalog import CategoryChanges, NewProduct, ProductChanges, ProductQuery
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.errors import ShopError
 from chalicelib.services import accounts, auth, catalog
@@ -38,14 +39,13 @@ class Shop:
 def shop(staff: User, shopper: User, category: Category) -> Shop:
     products = [
         catalog.create_product(
-            staff,
-            {
-                "name": f"Product {number}",
-                "price": Decimal(number),
-                "stock": number % 3,
-                "color": "Blue" if number % 2 else "Red",
-                "category": category.id,
-            },
+            NewProduct(
+                name=f"Product {number}",
+                price=Decimal(number),
+                stock=number % 3,
+                color="Blue" if number % 2 else "Red",
+                category_id=category.id,
+            ),
         )
         for number in range(CATALOG_SIZE)
     ]
@@ -145,10 +145,10 @@ def request_paths(shop: Shop) -> dict[str, Callable[[], Any]]:
     _, session = auth.authenticate(shop.shopper_token)
     paths: dict[str, Callable[[], Any]] = {
         "signup": lambda: accounts.signup(
-            {"username": "newcomer", "email": "new@example.com", "password": PASSWORD}
+            NewUser(username="newcomer", email="new@example.com", password=PASSWORD)
         ),
         "signup with a taken username": lambda: accounts.signup(
-            {"username": "SHOPPER", "email": "x@example.com", "password": PASSWORD}
+            NewUser(username="SHOPPER", email="x@example.com", password=PASSWORD)
         ),
         "login": lambda: auth.login("shopper", PASSWORD, ADDRESS),
         "failed login": lambda: auth.login("shopper", "wrong-password", ADDRESS),
@@ -159,23 +159,25 @@ def request_paths(shop: Shop) -> dict[str, Callable[[], Any]]:
         "get own user": lambda: accounts.get_user(shopper, shopper.id),
         "list users as staff": lambda: accounts.list_users(staff, 20, None),
         "update own profile": lambda: accounts.update_user(
-            shopper, shopper.id, {"first_name": "Sam", "username": "sam"}, session
+            shopper, shopper.id, UserChanges(first_name="Sam", username="sam"), session
         ),
         "change own password": lambda: accounts.update_user(
-            shopper, shopper.id, {"password": "new-horse-10"}, session
+            shopper, shopper.id, UserChanges(password="new-horse-10"), session
         ),
         "delete own user": lambda: accounts.delete_user(shopper, shopper.id),
         "get category": lambda: catalog.get_category(category.id),
         "list categories": lambda: catalog.list_categories(20, None),
-        "create category": lambda: catalog.create_category(staff, {"name": "Hats"}),
-        "rename category": lambda: catalog.update_category(staff, category.id, {"name": "Coats"}),
-        "delete category": lambda: catalog.delete_category(staff, category.id),
+        "create category": lambda: catalog.create_category("Hats"),
+        "rename category": lambda: catalog.update_category(
+            category.id, CategoryChanges(name="Coats")
+        ),
+        "delete category": lambda: catalog.delete_category(category.id),
         "get product": lambda: catalog.get_product(product.id),
         "create product": lambda: catalog.create_product(
-            staff, {"name": "Hat", "price": Decimal(5), "category": category.id}
+            NewProduct(name="Hat", price=Decimal(5), category_id=category.id)
         ),
-        "update product": lambda: catalog.update_product(staff, product.id, {"stock": 4}),
-        "delete product": lambda: catalog.delete_product(staff, product.id),
+        "update product": lambda: catalog.update_product(product.id, ProductChanges(stock=4)),
+        "delete product": lambda: catalog.delete_product(product.id),
         "category products": lambda: catalog.list_category_products(
             ProductQuery(limit=5, category_id=category.id, ordering="-price")
         ),

@@ -14,13 +14,14 @@ import boto3
 import pytest
 from sample_images import image_bytes, png
 
+from chalicelib.api.media import public_url
 from chalicelib.config import get_settings
+from chalicelib.domain.catalog import CategoryChanges, NewProduct, ProductChanges
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.errors import Conflict, InvalidInput, ServiceUnavailable
 from chalicelib.services import catalog
 from chalicelib.services.images import REMOVE, ImageChange, ImageUpload
 from chalicelib.store import products as product_store
-from chalicelib.store.media_urls import public_url
 
 Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]
 
@@ -37,8 +38,8 @@ def upload(name: str = "cowsorus.png", content: bytes | None = None) -> ImageUpl
 
 
 def new_product(staff: User, category: Category, image: ImageUpload | None = None) -> Product:
-    fields = {"name": "Parka", "price": Decimal("99.00"), "category": category.id}
-    return catalog.create_product(staff, fields, image)
+    fields = NewProduct(name="Parka", price=Decimal("99.00"), category_id=category.id)
+    return catalog.create_product(fields, image)
 
 
 def test_a_product_image_is_stored_under_products_with_a_fresh_name(
@@ -62,9 +63,7 @@ def test_the_public_url_serves_the_stored_bytes(staff: User, category: Category)
 
 
 def test_a_category_image_is_stored_under_categories(staff: User) -> None:
-    category = catalog.create_category(
-        staff, {"name": "Hats"}, upload("hats.gif", image_bytes("GIF"))
-    )
+    category = catalog.create_category("Hats", upload("hats.gif", image_bytes("GIF")))
 
     assert bucket_keys() == [category.image_key]
     assert str(category.image_key).startswith("categories/hats_")
@@ -83,7 +82,7 @@ def test_an_invalid_image_stores_nothing_and_creates_nothing(
 def test_replacing_an_image_deletes_the_old_object(staff: User, category: Category) -> None:
     product = new_product(staff, category, upload("old.png"))
 
-    updated = catalog.update_product(staff, product.id, {}, ImageChange(upload("new.png")))
+    updated = catalog.update_product(product.id, ProductChanges(), ImageChange(upload("new.png")))
 
     assert bucket_keys() == [updated.image_key]
     assert str(updated.image_key).startswith("products/new_")
@@ -92,7 +91,7 @@ def test_replacing_an_image_deletes_the_old_object(staff: User, category: Catego
 def test_removing_an_image_deletes_its_object(staff: User, category: Category) -> None:
     product = new_product(staff, category, upload())
 
-    updated = catalog.update_product(staff, product.id, {}, REMOVE)
+    updated = catalog.update_product(product.id, ProductChanges(), REMOVE)
 
     assert (updated.image_key, bucket_keys()) == (None, [])
 
@@ -100,7 +99,7 @@ def test_removing_an_image_deletes_its_object(staff: User, category: Category) -
 def test_an_update_without_an_image_change_keeps_the_image(staff: User, category: Category) -> None:
     product = new_product(staff, category, upload())
 
-    updated = catalog.update_product(staff, product.id, {"name": "Long parka"})
+    updated = catalog.update_product(product.id, ProductChanges(name="Long parka"))
 
     assert (updated.image_key, bucket_keys()) == (product.image_key, [product.image_key])
 
@@ -108,7 +107,7 @@ def test_an_update_without_an_image_change_keeps_the_image(staff: User, category
 def test_deleting_a_product_deletes_its_image(staff: User, category: Category) -> None:
     product = new_product(staff, category, upload())
 
-    catalog.delete_product(staff, product.id)
+    catalog.delete_product(product.id)
 
     assert bucket_keys() == []
 
@@ -116,15 +115,15 @@ def test_deleting_a_product_deletes_its_image(staff: User, category: Category) -
 def test_replacing_and_removing_a_category_image_and_deleting_the_category_leave_no_object(
     staff: User,
 ) -> None:
-    hats = catalog.create_category(staff, {"name": "Hats"}, upload("a.png"))
-    replaced = catalog.update_category(staff, hats.id, {}, ImageChange(upload("b.png")))
+    hats = catalog.create_category("Hats", upload("a.png"))
+    replaced = catalog.update_category(hats.id, CategoryChanges(), ImageChange(upload("b.png")))
     assert bucket_keys() == [replaced.image_key]
 
-    assert catalog.update_category(staff, hats.id, {}, REMOVE).image_key is None
+    assert catalog.update_category(hats.id, CategoryChanges(), REMOVE).image_key is None
     assert bucket_keys() == []
 
-    catalog.update_category(staff, hats.id, {}, ImageChange(upload("c.png")))
-    catalog.delete_category(staff, hats.id)
+    catalog.update_category(hats.id, CategoryChanges(), ImageChange(upload("c.png")))
+    catalog.delete_category(hats.id)
     assert bucket_keys() == []
 
 
@@ -135,7 +134,7 @@ def test_a_failed_image_write_leaves_the_product_unchanged(
     monkeypatch.setattr(get_settings(), "media_bucket", "no-such-bucket")
 
     with pytest.raises(ServiceUnavailable):
-        catalog.update_product(staff, product.id, {"name": "Renamed"}, ImageChange(upload()))
+        catalog.update_product(product.id, ProductChanges(name="Renamed"), ImageChange(upload()))
 
     monkeypatch.undo()
     stored = catalog.get_product(product.id)
@@ -163,7 +162,7 @@ def test_a_refused_update_deletes_the_new_image_and_keeps_the_old(
     product = new_product(staff, category, upload("old.png"))
 
     with pytest.raises(InvalidInput):
-        catalog.update_product(staff, product.id, {"category": 999}, ImageChange(upload()))
+        catalog.update_product(product.id, ProductChanges(category_id=999), ImageChange(upload()))
 
     assert bucket_keys() == [product.image_key]
 
@@ -173,7 +172,9 @@ def test_an_update_from_a_stale_read_cannot_replace_an_image_replaced_meanwhile(
 ) -> None:
     product = new_product(staff, category, upload("first.png"))
     stale = product_store.get_product(product.id)
-    current = catalog.update_product(staff, product.id, {}, ImageChange(upload("second.png")))
+    current = catalog.update_product(
+        product.id, ProductChanges(), ImageChange(upload("second.png"))
+    )
 
     with pytest.raises(Conflict):
         product_store.update_product(replace(stale, image_key="products/third.png"), stale)
@@ -188,7 +189,7 @@ def test_concurrent_image_replacements_leave_only_the_winners_object(
     concurrently(
         [
             lambda name=name: catalog.update_product(
-                staff, product.id, {}, ImageChange(upload(name))
+                product.id, ProductChanges(), ImageChange(upload(name))
             )
             for name in ("a.png", "b.png", "c.png", "d.png")
         ]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from chalicelib.domain.catalog import CategoryChanges, NewProduct
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.services import catalog
 
@@ -16,8 +17,8 @@ RENAMES = 12
 
 
 def create_in(staff: User, category: Category, number: int) -> Callable[[], Product]:
-    fields = {"name": f"Product {number}", "price": Decimal(number), "category": category.id}
-    return lambda: catalog.create_product(staff, fields)
+    fields = NewProduct(name=f"Product {number}", price=Decimal(number), category_id=category.id)
+    return lambda: catalog.create_product(fields)
 
 
 def renames(staff: User, category: Category) -> Callable[[], None]:
@@ -25,7 +26,7 @@ def renames(staff: User, category: Category) -> Callable[[], None]:
 
     def run() -> None:
         for number in range(RENAMES):
-            catalog.update_category(staff, category.id, {"name": f"Jackets {number}"})
+            catalog.update_category(category.id, CategoryChanges(name=f"Jackets {number}"))
 
     return run
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from chalicelib.domain.catalog import ProductQuery
+from chalicelib.domain.catalog import NewProduct, ProductQuery
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.errors import InvalidInput
 
@@ -37,19 +37,19 @@ ORDERINGS = ["created_at", "-created_at", "price", "-price", "name", "-name", No
 @pytest.fixture
 def products(staff: User, category: Category) -> list[Product]:
     """The catalog, every other product in a second category."""
-    other = create_category(staff, {"name": "Other"})
+    other = create_category("Other")
     created = []
     for number, (name, price, stock, color, size, description) in enumerate(CATALOG):
-        fields: dict[str, Any] = {
-            "name": name,
-            "price": Decimal(price),
-            "stock": stock,
-            "color": color,
-            "size": size,
-            "description": description,
-            "category": category.id if number % 2 == 0 else other.id,
-        }
-        created.append(create_product(staff, fields))
+        fields = NewProduct(
+            name=name,
+            price=Decimal(price),
+            stock=stock,
+            color=color,
+            size=size,
+            description=description,
+            category_id=category.id if number % 2 == 0 else other.id,
+        )
+        created.append(create_product(fields))
     return created
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.domain.catalog import ProductQuery
+from chalicelib.domain.catalog import NewProduct, ProductChanges, ProductQuery
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.errors import NotFound
 from chalicelib.services import catalog
@@ -16,19 +16,19 @@ from chalicelib.store import products
 
 @pytest.fixture
 def parka(staff: User, category: Category) -> Product:
-    fields = {"name": "Parka", "price": Decimal("99.00"), "stock": 10, "category": category.id}
-    return catalog.create_product(staff, fields)
+    fields = NewProduct(name="Parka", price=Decimal("99.00"), stock=10, category_id=category.id)
+    return catalog.create_product(fields)
 
 
 def test_an_update_sets_the_fields_it_changes(staff: User, parka: Product) -> None:
-    catalog.update_product(staff, parka.id, {"name": "Long parka", "price": Decimal("120.50")})
+    catalog.update_product(parka.id, ProductChanges(name="Long parka", price=Decimal("120.50")))
 
     stored = catalog.get_product(parka.id)
     assert (stored.name, stored.price, stored.stock) == ("Long parka", Decimal("120.50"), 10)
 
 
 def test_an_update_of_the_stock_sets_the_stock(staff: User, parka: Product) -> None:
-    catalog.update_product(staff, parka.id, {"stock": 25})
+    catalog.update_product(parka.id, ProductChanges(stock=25))
 
     assert catalog.get_product(parka.id).stock == 25
 
@@ -37,7 +37,7 @@ def test_an_update_keeps_a_stock_change_made_since_it_read_the_product(
     staff: User, parka: Product
 ) -> None:
     read_before_the_sale = products.get_product(parka.id)
-    catalog.update_product(staff, parka.id, {"stock": 7})
+    catalog.update_product(parka.id, ProductChanges(stock=7))
 
     products.update_product(replace(read_before_the_sale, name="Long parka"), read_before_the_sale)
 
@@ -53,7 +53,7 @@ def test_an_update_leaves_the_ratings_to_the_rating_writes(staff: User, parka: P
 
 
 def test_a_renamed_product_is_listed_under_its_new_name(staff: User, parka: Product) -> None:
-    catalog.update_product(staff, parka.id, {"name": "Anorak"})
+    catalog.update_product(parka.id, ProductChanges(name="Anorak"))
 
     listed = catalog.list_products(ProductQuery(limit=5, ordering="name", search="anorak"))
     assert [product.name for product in listed.items] == ["Anorak"]
@@ -63,9 +63,9 @@ def test_a_repriced_product_moves_in_the_price_order(
     staff: User, category: Category, parka: Product
 ) -> None:
     cheap = catalog.create_product(
-        staff, {"name": "Cap", "price": Decimal("5.00"), "category": category.id}
+        NewProduct(name="Cap", price=Decimal("5.00"), category_id=category.id)
     )
-    catalog.update_product(staff, parka.id, {"price": Decimal("1.00")})
+    catalog.update_product(parka.id, ProductChanges(price=Decimal("1.00")))
 
     listed = catalog.list_products(ProductQuery(limit=5, ordering="price"))
     assert [product.id for product in listed.items] == [parka.id, cheap.id]

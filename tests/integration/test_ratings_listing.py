@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from chalicelib.domain.accounts import NewUser
+from chalicelib.domain.catalog import NewProduct
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.domain.ratings import RatingQuery
 from chalicelib.errors import InvalidInput
@@ -21,7 +23,7 @@ PASSWORD = "correct-horse-9"
 @pytest.fixture
 def products(staff: User, category: Category) -> list[Product]:
     return [
-        catalog.create_product(staff, {"name": name, "price": Decimal(10), "category": category.id})
+        catalog.create_product(NewProduct(name=name, price=Decimal(10), category_id=category.id))
         for name in ("Parka", "Cap")
     ]
 
@@ -29,7 +31,7 @@ def products(staff: User, category: Category) -> list[Product]:
 @pytest.fixture
 def raters(store: None) -> list[User]:
     return [
-        accounts.signup({"username": name, "email": f"{name}@example.com", "password": PASSWORD})
+        accounts.signup(NewUser(username=name, email=f"{name}@example.com", password=PASSWORD))
         for name in ("zoe", "ann", "max")
     ]
 
@@ -129,5 +131,5 @@ def test_deleting_a_user_or_a_product_with_ratings_scans_nothing(
 ) -> None:  # fmt: skip
     with dynamodb_calls.counting():
         accounts.delete_user(raters[0], raters[0].id)
-        catalog.delete_product(staff, products[0].id)
+        catalog.delete_product(products[0].id)
     assert "Scan" not in dynamodb_calls.operations

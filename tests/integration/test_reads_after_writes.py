@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from lagging_indexes import indexes_frozen
 
+from chalicelib.domain.catalog import NewProduct
 from chalicelib.domain.entities import Category, User
 from chalicelib.services import catalog, ratings
 
@@ -13,7 +14,7 @@ from chalicelib.services import catalog, ratings
 @pytest.fixture
 def product_id(staff: User, category: Category) -> int:
     product = catalog.create_product(
-        staff, {"name": "Parka", "price": 10, "category": category.id, "stock": 3}
+        NewProduct(name="Parka", price=10, category_id=category.id, stock=3)
     )
     return product.id
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from chalicelib.domain.accounts import NewUser, UserChanges
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import User
 from chalicelib.errors import AuthenticationFailed, InvalidInput
@@ -99,7 +100,7 @@ def test_changing_ones_password_ends_the_other_sessions_only(shopper: User) -> N
     current, other = log_in(shopper), log_in(shopper)
     _, session = auth.authenticate(current)
 
-    accounts.update_user(shopper, shopper.id, {"password": "new-horse-10"}, session)
+    accounts.update_user(shopper, shopper.id, UserChanges(password="new-horse-10"), session)
 
     assert (is_valid(current), is_valid(other)) == (True, False)
 
@@ -110,7 +111,7 @@ def test_a_password_changed_by_staff_ends_every_session_of_the_user(
     token = log_in(shopper)
     _, staff_session = auth.authenticate(log_in(staff))
 
-    accounts.update_user(staff, shopper.id, {"password": "new-horse-10"}, staff_session)
+    accounts.update_user(staff, shopper.id, UserChanges(password="new-horse-10"), staff_session)
 
     assert not is_valid(token)
     assert is_valid(log_in(shopper, "new-horse-10"))
@@ -119,13 +120,13 @@ def test_a_password_changed_by_staff_ends_every_session_of_the_user(
 def test_a_profile_change_without_a_password_keeps_the_sessions(shopper: User) -> None:
     token = log_in(shopper)
 
-    accounts.update_user(shopper, shopper.id, {"first_name": "Sam"}, None)
+    accounts.update_user(shopper, shopper.id, UserChanges(first_name="Sam"), None)
 
     assert is_valid(token)
 
 
 def test_a_changed_password_replaces_the_old_one(shopper: User) -> None:
-    accounts.update_user(shopper, shopper.id, {"password": "new-horse-10"}, None)
+    accounts.update_user(shopper, shopper.id, UserChanges(password="new-horse-10"), None)
 
     assert is_valid(log_in(shopper, "new-horse-10"))
     with pytest.raises(InvalidInput):
@@ -152,6 +153,6 @@ def test_deleting_a_user_frees_their_username_and_email(shopper: User) -> None:
     accounts.delete_user(shopper, shopper.id)
 
     again = accounts.signup(
-        {"username": "Shopper", "email": "shopper@example.com", "password": PASSWORD}
+        NewUser(username="Shopper", email="shopper@example.com", password=PASSWORD)
     )
     assert again.id != shopper.id

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.domain.accounts import NewUser, UserChanges
 from chalicelib.domain.entities import User
 from chalicelib.errors import InvalidInput
 from chalicelib.services.accounts import signup, update_user
@@ -18,7 +19,7 @@ PASSWORD = "correct-horse-9"
 
 
 def signup_as(username: str, email: str) -> Callable[[], User]:
-    return lambda: signup({"username": username, "email": email, "password": PASSWORD})
+    return lambda: signup(NewUser(username=username, email=email, password=PASSWORD))
 
 
 def test_a_signed_up_user_is_stored_with_a_hashed_password(store: None) -> None:
@@ -92,7 +93,7 @@ def test_an_unknown_username_finds_nobody(store: None) -> None:
 def test_a_renamed_user_frees_the_old_username(store: None) -> None:
     alice = signup_as("alice", "alice@example.com")()
 
-    update_user(alice, alice.id, {"username": "alicia"}, None)
+    update_user(alice, alice.id, UserChanges(username="alicia"), None)
 
     assert users.find_user_id_by_username("alicia") == alice.id
     assert users.find_user_id_by_username("alice") is None
@@ -103,7 +104,7 @@ def test_renaming_to_a_taken_username_is_refused_and_changes_nothing(store: None
     signup_as("bob", "bob@example.com")()
 
     with pytest.raises(InvalidInput) as refused:
-        update_user(alice, alice.id, {"username": "BOB", "first_name": "A"}, None)
+        update_user(alice, alice.id, UserChanges(username="BOB", first_name="A"), None)
 
     assert set(refused.value.errors) == {"username"}
     assert users.find_user_id_by_username("alice") == alice.id
@@ -113,7 +114,7 @@ def test_renaming_to_a_taken_username_is_refused_and_changes_nothing(store: None
 def test_changing_only_the_case_of_ones_username_is_allowed(store: None) -> None:
     alice = signup_as("alice", "alice@example.com")()
 
-    update_user(alice, alice.id, {"username": "Alice"}, None)
+    update_user(alice, alice.id, UserChanges(username="Alice"), None)
 
     assert users.get_user(alice.id).username == "Alice"
     assert users.find_user_id_by_username("alice") == alice.id
