@@ -1,5 +1,6 @@
-"""The one way route modules defer their imports: schemas, services and domain modules
-are loaded on first use rather than when the app is imported.
+"""The one way route modules defer their imports: schemas, services, domain modules (and
+the few API modules that only some requests need) are loaded on first use rather than
+when the app is imported.
 
 A Lambda container imports app.py once per cold start, and every route module would
 otherwise import every schema, service and repository of the API, although a request
@@ -49,8 +50,9 @@ class DeferredPackage:
 
 
 if TYPE_CHECKING:
-    from chalicelib import domain, schemas, services
+    from chalicelib import api, domain, schemas, services
 else:
+    api = DeferredPackage("chalicelib.api")  # the API's modules that few requests need
     domain = DeferredPackage("chalicelib.domain")
     schemas = DeferredPackage("chalicelib.schemas")
     services = DeferredPackage("chalicelib.services")

@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice.app import Request
 
-from chalicelib.api.deferred import services
+from chalicelib.api.deferred import api, services
 from chalicelib.api.http import json_body
 
 MULTIPART = "multipart/form-data"
@@ -33,9 +33,7 @@ def fields_and_image(request: Request) -> tuple[Any, services.images.ImageChange
         removes = isinstance(body, dict) and IMAGE_FIELD in body and body[IMAGE_FIELD] is None
         return body, services.images.REMOVE if removes else services.images.KEEP
     # Loaded only when a form arrives: most requests, and a cold start, never need it.
-    from chalicelib.api.multipart import parse_form
-
-    form = parse_form(request, max_form_bytes())
+    form = api.multipart.parse_form(request, max_form_bytes())
     fields: dict[str, Any] = dict(form.fields)
     image = services.images.KEEP
     if fields.get(IMAGE_FIELD) == "":
