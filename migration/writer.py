@@ -17,8 +17,8 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.config import get_settings
-from chalicelib.store.conflicts import failed_its_condition
 from chalicelib.store.models import CounterRecord, ShopModel, bind_models
+from chalicelib.store.unit_of_work import condition_failed
 
 READ_BATCH = 100
 WRITE_BATCH = 25
@@ -173,7 +173,7 @@ def raise_counter(name: str, at_least: int) -> bool:
             condition=CounterRecord.value.does_not_exist() | (CounterRecord.value < at_least),
         )
     except UpdateError as error:
-        if failed_its_condition(error):
+        if condition_failed(error):
             return False
         raise
     return True

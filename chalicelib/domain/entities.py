@@ -51,6 +51,9 @@ class Category:
     created_at: datetime
     image_key: str | None = None
     product_count: int = 0
+    # The stored version this object was read at (None: not stored yet, or stored
+    # before versions existed). Writes are conditioned on it.
+    version: int | None = None
 
 
 @dataclass
@@ -70,6 +73,9 @@ class Product:
     rating_count: int = 0
     # Images that orders show (so never deleted), this one's past images included.
     ordered_image_keys: frozenset[str] = frozenset()
+    # The stored version this object was read at (None: not stored yet, or stored
+    # before versions existed). Writes are conditioned on it.
+    version: int | None = None
 
     @property
     def average_rating(self) -> float:

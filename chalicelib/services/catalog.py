@@ -42,9 +42,38 @@ def update_category(
     category_id: int, changes: CategoryChanges, image: ImageChange = KEEP
 ) -> Category:
     previous = categories.get_category(category_id)
+    current = _first_then_fresh(previous, lambda: categories.get_category(category_id))
     with images.changed_image(previous.image_key, image, CATEGORY_FOLDER) as image_key:
-        updated = replace(changes.applied_to(previous), image_key=image_key)
-        return categories.update_category(updated, previous)
+
+        def update() -> Category:
+            # Written on the version read (a retry reads again), and on the image the
+            # image change was decided on.
+            read = replace(current(), image_key=previous.image_key)
+            updated = replace(changes.applied_to(read), image_key=image_key)
+            return categories.update_category(updated, read)
+
+        new_key = image_key if image_key != previous.image_key else None
+        return _written_or_landed(
+            lambda: retried(update), lambda: categories.get_category(category_id), new_key
+        )
+
+
+def _written_or_landed[RecordT: (Category, Product)](
+    write: Callable[[], RecordT], read: Callable[[], RecordT], new_image_key: str | None
+) -> RecordT:
+    """What ``write`` returns; or, when it failed but the record now names the new image
+    (a key nothing else can know), the record read again: the write landed, and only its
+    answer (or the read after it) was lost. Raising then would delete the new object while
+    the record names it, and keep the object it replaced."""
+    try:
+        return write()
+    except Exception:
+        if new_image_key is None:
+            raise
+        landed = read()
+        if landed.image_key != new_image_key:
+            raise
+        return landed
 
 
 def delete_category(category_id: int) -> None:
@@ -60,17 +89,25 @@ def _category_for_product(category_id: int) -> Category:
         raise unknown_reference("category", [category_id]) from None
 
 
+def _first_then_fresh[RecordT](
+    first: RecordT, read: Callable[[], RecordT]
+) -> Callable[[], RecordT]:
+    """``first`` (already read) for the first attempt of a write, ``read()`` again for
+    each retry (what the write was based on changed meanwhile)."""
+    attempts = 0
+
+    def current() -> RecordT:
+        nonlocal attempts
+        attempts += 1
+        return first if attempts == 1 else read()
+
+    return current
+
+
 def _read_again_on_retries(category: Category) -> Callable[[], Category]:
     """The category as read for the first attempt of a write, read again for each retry
     (its name changed meanwhile)."""
-    attempts = 0
-
-    def current() -> Category:
-        nonlocal attempts
-        attempts += 1
-        return category if attempts == 1 else _category_for_product(category.id)
-
-    return current
+    return _first_then_fresh(category, lambda: _category_for_product(category.id))
 
 
 def create_product(new: NewProduct, image: ImageUpload | None = None) -> Product:
@@ -114,7 +151,7 @@ def list_category_products(query: ProductQuery) -> Page[Product]:
 
 def update_product(product_id: int, changes: ProductChanges, image: ImageChange = KEEP) -> Product:
     previous = products.get_product(product_id)
-    updated = changes.applied_to(previous)
+    current = _first_then_fresh(previous, lambda: products.get_product(product_id))
     moved_to = changes.category_id
     if not isinstance(moved_to, Unset) and moved_to != previous.category_id:
         # A move copies the new category's name; one renamed meanwhile is read again.
@@ -131,16 +168,24 @@ def update_product(product_id: int, changes: ProductChanges, image: ImageChange 
     with images.changed_image(
         previous.image_key, image, PRODUCT_FOLDER, still_shown=shown_by_an_order
     ) as image_key:
-        updated = replace(updated, image_key=image_key)
 
         def update() -> Product:
+            # Written on the version read (a retry reads again), and on the image the
+            # image change was decided on.
+            read = replace(current(), image_key=previous.image_key)
+            updated = replace(changes.applied_to(read), image_key=image_key)
             if category_now is None:
-                return products.update_product(updated, previous)
+                return products.update_product(updated, read)
             category = category_now()
             moved = replace(updated, category_id=category.id, category_name=category.name)
-            return products.update_product(moved, previous)
+            return products.update_product(moved, read)
 
-        saved.append(retried(update))
+        new_key = image_key if image_key != previous.image_key else None
+        saved.append(
+            _written_or_landed(
+                lambda: retried(update), lambda: products.get_product(product_id), new_key
+            )
+        )
     return saved[0]
 
 
@@ -162,7 +207,8 @@ def delete_product(product_id: int) -> None:
         # A repeated delete finishes the clean-up of one that failed half-way.
         ratings.remove_ratings_of_product(product_id)
         raise
-    ratings.remove_ratings_of_product(product_id)
-    # Orders keep showing the images they copied; the others go with the product.
+    # Orders keep showing the images they copied; the others go with the product, before
+    # the ratings: a repeated delete finishes their sweep, but cannot know the image.
     if product.image_key not in product.ordered_image_keys:
         images.discard(product.image_key)
+    ratings.remove_ratings_of_product(product_id)

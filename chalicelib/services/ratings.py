@@ -3,49 +3,27 @@ or deleted by its author or staff. Every write moves the product's score with it
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable
 from dataclasses import replace
-from typing import TypeVar
 
 from chalicelib.domain.changes import chosen
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import User
 from chalicelib.domain.ratings import (
     Rating,
-    RatingChangedMeanwhile,
     RatingChanges,
     RatingQuery,
     can_change_rating,
     revised,
 )
-from chalicelib.errors import InvalidInput, PermissionDenied, ServiceUnavailable
-from chalicelib.services import contention
+from chalicelib.errors import InvalidInput, PermissionDenied
+from chalicelib.services.contention import retried
 from chalicelib.store import ratings
 from chalicelib.store.pagination import Page
 
-ResultT = TypeVar("ResultT")
-
 # Concurrent writers of one rating (or one product, on AWS) lose a condition or a
-# transaction conflict; each loser reads again and retries after a short random pause,
-# with the attempts and backoff of every other use case that lost a race (at least one
-# writer wins each round, so ten writers at once all get through).
-MAX_ATTEMPTS = contention.MAX_ATTEMPTS
+# transaction conflict (``WriteConflict``); each loser reads again and retries
+# (``retried``: at least one writer wins each round, so ten writers at once all get through).
 NOT_MOVABLE = "A rating cannot be moved to another product."
-
-
-def _retrying[ResultT](attempt: Callable[[], ResultT]) -> ResultT:
-    for number in range(MAX_ATTEMPTS):
-        try:
-            return attempt()
-        except RatingChangedMeanwhile:
-            if number + 1 < MAX_ATTEMPTS:
-                ceiling = min(
-                    contention.MAX_BACKOFF_SECONDS, contention.FIRST_BACKOFF_SECONDS * 2**number
-                )
-                time.sleep(random.uniform(0, ceiling))
-    raise ServiceUnavailable(detail="The rating is being changed by others. Please retry.")
 
 
 def rate(actor: User, product_id: int, rating: int, comment: str) -> tuple[Rating, bool]:
@@ -71,7 +49,7 @@ def rate(actor: User, product_id: int, rating: int, comment: str) -> tuple[Ratin
         updated = replace(revised(previous, rating, comment, now), username=actor.username)
         return ratings.replace_rating(previous, updated), False
 
-    return _retrying(attempt)
+    return retried(attempt)
 
 
 def get_rating(rating_id: int) -> Rating:
@@ -104,14 +82,14 @@ def update_rating(actor: User, rating_id: int, changes: RatingChanges) -> Rating
         )
         return ratings.replace_rating(current, updated)
 
-    return _retrying(attempt)
+    return retried(attempt)
 
 
 def delete_rating(actor: User, rating_id: int) -> None:
     def attempt() -> None:
         ratings.delete_rating(_changeable(actor, rating_id))
 
-    _retrying(attempt)
+    retried(attempt)
 
 
 def remove_ratings_of_user(user_id: int) -> None:
@@ -126,7 +104,7 @@ def _remove(rating: Rating) -> None:
         if current is not None and current.id == rating.id:
             ratings.delete_rating(current)
 
-    _retrying(attempt)
+    retried(attempt)
 
 
 def remove_ratings_of_product(product_id: int) -> None:

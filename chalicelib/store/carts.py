@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import PutError, TransactWriteError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import PutError
 
 from chalicelib.domain.cart import Cart, CartLine, CartOwner, GuestCartOwner, UserCartOwner
 from chalicelib.domain.entities import Product
 from chalicelib.store.batch import batch_get_one_each
-from chalicelib.store.conflicts import WriteConflict, failed_its_condition, lost_a_race
+from chalicelib.store.conflicts import WriteConflict
 from chalicelib.store.counters import next_id
 from chalicelib.store.id_blocks import reserve_ids
 from chalicelib.store.idempotency import StoredReply, raw_key, to_reply
@@ -27,15 +26,15 @@ from chalicelib.store.models import (
     CounterRecord,
     IdempotencyRecord,
     ShopModel,
-    bind_models,
-    shared_connection,
 )
 from chalicelib.store.models.carts import CartLineMap
 from chalicelib.store.products import product_key, products_of
-from chalicelib.store.transactions import failed_condition_positions
+from chalicelib.store.unit_of_work import ConditionsFailed, condition_failed, unit_of_work
 
 CART_COUNTER = "cart"
 LINE_COUNTER = "cart_item"
+# Labels of the unit of work's actions.
+CART, SOURCE_CART, CART_ID = "cart", "source cart", "cart id"
 
 
 def owner_key(owner: CartOwner) -> str:
@@ -118,7 +117,6 @@ def read_cart(
     """The cart with whatever else the request needs, in one strongly consistent
     BatchGetItem: products, the cart counter (so that a missing cart can be created with
     one more call), the stored reply to an Idempotency-Key."""
-    bind_models()
     requests = [_cart_key(key), *(product_key(pid) for pid in dict.fromkeys(product_ids))]
     if with_counter:
         requests.append((CounterRecord, {"name": {"S": CART_COUNTER}}))
@@ -141,7 +139,6 @@ def read_cart(
 
 
 def read_two_carts(key: str, other_key: str) -> tuple[Cart | None, Cart | None]:
-    bind_models()
     first, second = batch_get_one_each([_cart_key(key), _cart_key(other_key)])
     return (
         to_cart(first) if isinstance(first, CartRecord) else None,
@@ -159,12 +156,11 @@ def new_line_ids(count: int) -> list[int]:
 
 def save_cart(key: str, cart: Cart) -> Cart:
     """Put the cart if it is still at the version read (or still absent when new)."""
-    bind_models()
     record = to_record(key, cart)
     try:
         record.save()
     except PutError as error:
-        if failed_its_condition(error):
+        if condition_failed(error):
             raise WriteConflict() from error
         raise
     cart.version = record.version
@@ -186,7 +182,6 @@ def create_cart(key: str, cart: Cart, last_cart_id: int | None) -> Cart:
 
 
 def _create_with_counter(key: str, cart: Cart, last_cart_id: int) -> bool:
-    bind_models()
     cart.id = last_cart_id + 1
     record = to_record(key, cart)
     counter = CounterRecord(CART_COUNTER)
@@ -196,24 +191,18 @@ def _create_with_counter(key: str, cart: Cart, last_cart_id: int) -> bool:
         else CounterRecord.value == last_cart_id
     )
     try:
-        with TransactWrite(connection=shared_connection()) as transaction:
-            transaction.save(record)  # sent first: puts go before updates
-            transaction.update(
-                counter, actions=[CounterRecord.value.set(cart.id)], condition=unchanged
-            )
-    except TransactWriteError as error:
-        positions = failed_condition_positions(error)
-        if 0 in positions or lost_a_race(error):
-            raise WriteConflict() from error
-        if 1 in positions:
-            return False
-        raise
+        with unit_of_work() as work:
+            work.put(CART, record)  # only if still absent: a new record has no version
+            work.update(CART_ID, counter, [CounterRecord.value.set(cart.id)], unchanged)
+    except ConditionsFailed as failed:
+        if CART in failed.labels:
+            raise WriteConflict() from failed
+        return False  # the counter moved meanwhile
     cart.version = record.version
     return True
 
 
 def delete_cart(key: str) -> None:
-    bind_models()
     # A delete of a missing item succeeds, so no read is needed first.
     CartRecord(key).delete(add_version_condition=False)
 
@@ -221,7 +210,6 @@ def delete_cart(key: str) -> None:
 def owner_key_of_cart(cart_id: int) -> str | None:
     """The owner key of the cart with this id, from an eventually consistent index: used
     only to tell a forbidden cart from an unknown one, never to decide money."""
-    bind_models()
     for entry in CartRecord.by_id.query(cart_id, limit=1):
         return str(entry.owner)
     return None
@@ -230,17 +218,14 @@ def owner_key_of_cart(cart_id: int) -> str | None:
 def merge_carts(target_key: str, target: Cart, source_key: str, source: Cart) -> None:
     """Write the merged target and delete the source in one transaction, both only if
     unchanged since they were read: of two concurrent merges of one cart, one wins."""
-    bind_models()
     source_record = to_record(source_key, source)
     target_record = to_record(target_key, target)
     try:
-        with TransactWrite(connection=shared_connection()) as transaction:
-            transaction.delete(source_record)
-            transaction.save(target_record)
-    except TransactWriteError as error:
-        if failed_condition_positions(error) or lost_a_race(error):
-            raise WriteConflict() from error
-        raise
+        with unit_of_work() as work:
+            work.delete(SOURCE_CART, source_record)
+            work.put(CART, target_record)
+    except ConditionsFailed as failed:
+        raise WriteConflict() from failed
     target.version = target_record.version
 
 

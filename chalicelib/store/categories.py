@@ -1,3 +1,7 @@
+"""Categories. Staff writes go on the version read (a stale one raises ``WriteConflict``
+and the use case reads again); the product count is kept by product writes, without
+the version."""
+
 from __future__ import annotations
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
@@ -5,11 +9,12 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.domain.entities import Category
 from chalicelib.errors import Conflict, NotFound
-from chalicelib.store.conflicts import failed_its_condition
+from chalicelib.store.conflicts import WriteConflict
 from chalicelib.store.counters import next_id
-from chalicelib.store.models import CategoryRecord, ProductRecord, bind_models
+from chalicelib.store.models import CategoryRecord, ProductRecord
 from chalicelib.store.models.catalog import CATEGORY_SCOPE
 from chalicelib.store.pagination import Page, query_page
+from chalicelib.store.unit_of_work import condition_failed, leaving_version_alone
 
 CATEGORY_HAS_PRODUCTS = "Cannot delete a category that still has products."
 CATEGORY_CHANGED = "The category was given another image meanwhile. Please retry."
@@ -22,6 +27,7 @@ def to_category(record: CategoryRecord) -> Category:
         created_at=record.created_at,
         image_key=record.image_key,
         product_count=int(record.product_count or 0),
+        version=None if record.version is None else int(record.version),
     )
 
 
@@ -30,7 +36,7 @@ def new_category_id() -> int:
 
 
 def to_record(category: Category) -> CategoryRecord:
-    return CategoryRecord(
+    record = CategoryRecord(
         category.id,
         scope=CATEGORY_SCOPE,
         name=category.name,
@@ -38,16 +44,19 @@ def to_record(category: Category) -> CategoryRecord:
         product_count=category.product_count,
         created_at=category.created_at,
     )
+    if category.version is not None:  # a new category has none: its put requires that
+        record.version = category.version
+    return record
 
 
 def create_category(category: Category) -> Category:
-    bind_models()
-    to_record(category).save(condition=CategoryRecord.id.does_not_exist())
+    record = to_record(category)
+    record.save(condition=CategoryRecord.id.does_not_exist())
+    category.version = record.version
     return category
 
 
 def get_category(category_id: int) -> Category:
-    bind_models()
     try:
         return to_category(CategoryRecord.get(category_id, consistent_read=True))
     except DoesNotExist:
@@ -55,7 +64,6 @@ def get_category(category_id: int) -> Category:
 
 
 def list_categories(limit: int, cursor: str | None) -> Page[Category]:
-    bind_models()
     return query_page(
         CategoryRecord,
         CategoryRecord.by_id,
@@ -68,13 +76,14 @@ def list_categories(limit: int, cursor: str | None) -> Page[Category]:
 
 
 def update_category(category: Category, previous: Category) -> Category:
-    """Store name and image; a rename is copied onto the category's products, whose
-    responses carry ``category_name`` without a second read.
+    """Store name and image on the version ``previous`` was read at (``WriteConflict``
+    when it changed meanwhile: read again, apply again); a rename is copied onto the
+    category's products, whose responses carry ``category_name`` without a second read.
 
     The image is written only when it changes, and only while the category still names the
-    one being replaced: a stale copy would orphan a concurrent replacement's object.
+    one being replaced: a stale copy would orphan a concurrent replacement's object
+    (``Conflict``).
     """
-    bind_models()
     actions: list[Action] = [CategoryRecord.name.set(category.name)]
     condition = CategoryRecord.id.exists()
     if category.image_key != previous.image_key:
@@ -89,13 +98,17 @@ def update_category(category: Category, previous: Category) -> Category:
             else CategoryRecord.image_key.does_not_exist()
         )
     record = CategoryRecord(category.id)
+    if previous.version is not None:
+        record.version = previous.version
     try:
         record.update(actions=actions, condition=condition)
     except UpdateError as error:
-        if not failed_its_condition(error):
+        if not condition_failed(error):
             raise
-        get_category(category.id)  # raises NotFound when it is gone
-        raise Conflict(CATEGORY_CHANGED) from None
+        current = get_category(category.id)  # raises NotFound when it is gone
+        if category.image_key != previous.image_key and current.image_key != previous.image_key:
+            raise Conflict(CATEGORY_CHANGED) from None
+        raise WriteConflict("the category was changed meanwhile") from error
     if category.name != previous.name:
         _copy_name_to_products(category)
     return to_category(record)
@@ -104,26 +117,28 @@ def update_category(category: Category, previous: Category) -> Category:
 def _copy_name_to_products(category: Category) -> None:
     for product in ProductRecord.category_by_id.query(category.id):
         try:
-            ProductRecord(product.id).update(
+            # A copy of the category's name, not an edit of the product: its version stays.
+            leaving_version_alone(ProductRecord(product.id)).update(
                 actions=[ProductRecord.category_name.set(category.name)],
                 condition=ProductRecord.category_id == category.id,
             )
         except UpdateError as error:
             # Moved to another category or deleted meanwhile: nothing to copy.
-            if not failed_its_condition(error):
+            if not condition_failed(error):
                 raise
 
 
 def delete_category(category_id: int) -> None:
     """Refused while products belong to it: the count is exact, kept by product writes."""
-    bind_models()
     try:
+        # Whatever its version: a category is deleted whole, and only while it is empty.
         CategoryRecord(category_id).delete(
             condition=CategoryRecord.id.exists()
-            & (CategoryRecord.product_count.does_not_exist() | (CategoryRecord.product_count == 0))
+            & (CategoryRecord.product_count.does_not_exist() | (CategoryRecord.product_count == 0)),
+            add_version_condition=False,
         )
     except DeleteError as error:
-        if not failed_its_condition(error):
+        if not condition_failed(error):
             raise
         get_category(category_id)  # raises NotFound when it is gone
         raise Conflict(CATEGORY_HAS_PRODUCTS) from None

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from chalicelib.store.models import CounterRecord, bind_models
+from chalicelib.store.models import CounterRecord
 
 
 def next_id(kind: str) -> int:
     """The next integer id for ``kind``. A retried call may skip a number, never repeat one."""
-    bind_models()
     counter = CounterRecord(kind)
     counter.update(actions=[CounterRecord.value.add(1)])
     return int(counter.value)
@@ -13,7 +12,6 @@ def next_id(kind: str) -> int:
 
 def peek(kind: str) -> int:
     """The last id issued for ``kind`` (0 before the first)."""
-    bind_models()
     try:
         return int(CounterRecord.get(kind).value)
     except CounterRecord.DoesNotExist:

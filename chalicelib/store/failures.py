@@ -41,12 +41,14 @@ RETRYABLE_CANCELLATIONS = frozenset(
 )
 
 
-def _cancelled_by_contention(exc: BaseException) -> bool:
+def cancelled_by_contention(exc: BaseException) -> bool:
+    """A transaction cancelled because another one held one of its items at the same
+    moment, or because the table was throttled: nothing was written, a retry may pass."""
     if not isinstance(exc, TransactWriteError):
         return False
     return any(
         reason is not None and reason.code in RETRYABLE_CANCELLATIONS
-        for reason in exc.cancellation_reasons
+        for reason in exc.cancellation_reasons or []
     )
 
 
@@ -60,7 +62,7 @@ def as_shop_error(exc: BaseException) -> ShopError | None:
     if isinstance(exc, WriteConflict):
         # A lost race that no retry loop caught: nothing was written, a retry may succeed.
         error = ServiceUnavailable(retry_after_seconds=1)
-    elif code in RETRYABLE_CODES or _cancelled_by_contention(exc):
+    elif code in RETRYABLE_CODES or cancelled_by_contention(exc):
         error = ServiceUnavailable(retry_after_seconds=1)
     elif isinstance(exc, (BotoCoreError, PynamoDBException)) and code is None:
         # Connection-level failures (timeouts, endpoint unreachable, request deadline).

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from chalicelib.store.models import CounterRecord, bind_models
+from chalicelib.store.models import CounterRecord
 
 
 def reserve_ids(kind: str, count: int) -> list[int]:
@@ -8,7 +8,6 @@ def reserve_ids(kind: str, count: int) -> list[int]:
     call may skip a block, never repeat one)."""
     if count < 1:
         return []
-    bind_models()
     counter = CounterRecord(kind)
     counter.update(actions=[CounterRecord.value.add(count)])
     last = int(counter.value)

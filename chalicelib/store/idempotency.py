@@ -15,7 +15,7 @@ from typing import Any
 
 from pynamodb.expressions.condition import Condition
 
-from chalicelib.store.models import IdempotencyRecord, bind_models
+from chalicelib.store.models import IdempotencyRecord
 
 REPLY_LIFETIME = timedelta(hours=24)
 
@@ -75,7 +75,6 @@ def free_key_condition(now: datetime) -> Condition:
 
 
 def find_reply(key: str, now: datetime) -> StoredReply | None:
-    bind_models()
     try:
         record = IdempotencyRecord.get(key, consistent_read=True)
     except IdempotencyRecord.DoesNotExist:

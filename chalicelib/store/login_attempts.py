@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.domain.throttling import FailureWindow
-from chalicelib.store.models import LookupRecord, bind_models
+from chalicelib.store.models import LookupRecord
 from chalicelib.store.unit_of_work import UnitOfWork
 from chalicelib.store.users import username_claim_key
 
@@ -57,7 +57,6 @@ def _window(record: LookupRecord | None) -> FailureWindow:
 
 
 def read_login_state(username: str, address: str) -> LoginState:
-    bind_models()
     keys = [
         username_claim_key(username),
         username_failures_key(username),
@@ -118,6 +117,5 @@ def stage_failure(work: UnitOfWork, counter: Counter, now: int, window_seconds: 
 
 
 def read_counters(keys: list[str]) -> dict[str, FailureWindow]:
-    bind_models()
     found = {record.key: record for record in LookupRecord.batch_get(keys, consistent_read=True)}
     return {key: _window(found.get(key)) for key in keys}

@@ -1,33 +1,48 @@
 """Orders, and the transactions that move stock with them.
 
-Placing an order is one TransactWriteItems: per item a stock decrement conditioned on
+Placing an order is one unit of work: per item a stock decrement conditioned on
 ``stock >= quantity``, the order with its item snapshots, the emptied cart (checkout) and
-the idempotency record. PynamoDB sends the actions grouped by kind (condition checks,
-deletes, puts, updates) whatever order they were added in, and the cancellation reasons
-follow that sent order; ``_Sent`` keeps the labels in that order.
+the idempotency record. Stock moves by ``adjust``: a sale neither needs nor moves the
+product's version, so it never conflicts with a staff edit (which does not write stock
+unless staff set it). An order's own changes are written on the version read.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.cart import Cart
 from chalicelib.domain.orders import Order, OrderItem, OrderStatus
 from chalicelib.errors import NotFound
 from chalicelib.store import carts, idempotency
-from chalicelib.store.conflicts import WriteConflict, lost_a_race
+from chalicelib.store.conflicts import WriteConflict
 from chalicelib.store.counters import next_id
 from chalicelib.store.id_blocks import reserve_ids
 from chalicelib.store.idempotency import StoredReply
-from chalicelib.store.models import OrderRecord, ProductRecord, bind_models, shared_connection
+from chalicelib.store.models import OrderRecord, ProductRecord
 from chalicelib.store.models.orders import ORDER_SCOPE, OrderItemMap
 from chalicelib.store.pagination import Page, query_page
-from chalicelib.store.transactions import failed_condition_positions
+from chalicelib.store.unit_of_work import ConditionsFailed, UnitOfWork, unit_of_work
+
+# Labels of the unit of work's actions; a product's is ``product_label(id)``.
+ORDER, CART, REPLY = "order", "cart", "reply"
+PRODUCT_PREFIX = "product:"
+
+
+def product_label(product_id: int) -> str:
+    return f"{PRODUCT_PREFIX}{product_id}"
+
+
+def _product_ids(labels: frozenset[str]) -> set[int]:
+    return {
+        int(label.removeprefix(PRODUCT_PREFIX))
+        for label in labels
+        if label.startswith(PRODUCT_PREFIX)
+    }
 
 
 class StockShortage(Exception):
@@ -56,11 +71,12 @@ def to_order(record: OrderRecord) -> Order:
             for item in record.items or []
         ],
         stored_total=record.total_price,
+        version=None if record.version is None else int(record.version),
     )
 
 
 def to_record(order: Order) -> OrderRecord:
-    return OrderRecord(
+    record = OrderRecord(
         order.id,
         scope=ORDER_SCOPE,
         user_id=order.user_id,
@@ -81,6 +97,9 @@ def to_record(order: Order) -> OrderRecord:
         ],
         created_at=order.created_at,
     )
+    if order.version is not None:  # a new order has none: its put requires that none exists
+        record.version = order.version
+    return record
 
 
 def new_order_id() -> int:
@@ -92,7 +111,6 @@ def new_item_ids(count: int) -> list[int]:
 
 
 def get_order(order_id: int) -> Order:
-    bind_models()
     try:
         return to_order(OrderRecord.get(order_id, consistent_read=True))
     except DoesNotExist:
@@ -103,7 +121,6 @@ def list_orders(
     user_id: int | None, status: OrderStatus | None, limit: int, cursor: str | None
 ) -> Page[Order]:
     """Newest first: one user's orders from their index, or every order (staff)."""
-    bind_models()
     filter_condition = OrderRecord.status == str(status) if status is not None else None
     if user_id is not None:
         index, hash_value, scope = OrderRecord.by_user, user_id, f"orders-of-{user_id}"
@@ -122,26 +139,13 @@ def list_orders(
     )
 
 
-class _Sent:
-    """Labels of the actions of one transaction, in the order PynamoDB sends them."""
-
-    def __init__(self) -> None:
-        self.deletes: list[str] = []
-        self.puts: list[str] = []
-        self.updates: list[str] = []
-
-    def failed(self, error: TransactWriteError) -> list[str]:
-        sent = self.deletes + self.puts + self.updates
-        return [sent[p] for p in failed_condition_positions(error) if p < len(sent)]
-
-
 def _still_names_image(image_key: str | None) -> Condition:
     if image_key:
         return ProductRecord.image_key == image_key
     return ProductRecord.image_key.does_not_exist()
 
 
-def _decrement(transaction: TransactWrite, sent: _Sent, item: OrderItem) -> None:
+def _decrement(work: UnitOfWork, item: OrderItem) -> None:
     """Take the item's stock and record that an order shows the product's image, on the
     condition that the product still names the image the item copied: an image replaced
     (and deleted) meanwhile would leave the order with a dead link."""
@@ -149,13 +153,12 @@ def _decrement(transaction: TransactWrite, sent: _Sent, item: OrderItem) -> None
     if item.product_image_key:
         actions.append(ProductRecord.ordered_image_keys.add({item.product_image_key}))
     # A deleted product has no stock attribute, so the condition fails for it as well.
-    transaction.update(
+    work.adjust(
+        product_label(item.product_id),
         ProductRecord(item.product_id),
-        actions=actions,
-        condition=(ProductRecord.stock >= item.quantity)
-        & _still_names_image(item.product_image_key),
+        actions,
+        (ProductRecord.stock >= item.quantity) & _still_names_image(item.product_image_key),
     )
-    sent.updates.append(f"product:{item.product_id}")
 
 
 def _short_of_stock(items: list[OrderItem], failed_ids: set[int]) -> list[int]:
@@ -174,16 +177,16 @@ def _short_of_stock(items: list[OrderItem], failed_ids: set[int]) -> list[int]:
     return short
 
 
-def _restock(transaction: TransactWrite, sent: _Sent, restock: dict[int, int]) -> None:
+def _restock(work: UnitOfWork, restock: dict[int, int]) -> None:
     for product_id, quantity in restock.items():
         # ADD on a missing item would create it: give stock back only to products that
         # still exist (the caller leaves deleted ones out; a concurrent delete cancels).
-        transaction.update(
+        work.adjust(
+            product_label(product_id),
             ProductRecord(product_id),
-            actions=[ProductRecord.stock.add(quantity)],
-            condition=ProductRecord.id.exists(),
+            [ProductRecord.stock.add(quantity)],
+            ProductRecord.id.exists(),
         )
-        sent.updates.append(f"product:{product_id}")
 
 
 def place_order(
@@ -199,56 +202,46 @@ def place_order(
     cart changed, the idempotency key was taken, or another transaction held an item
     meanwhile (read again and retry).
     """
-    bind_models()
-    sent = _Sent()
+    record = to_record(order)
     try:
-        with TransactWrite(connection=shared_connection()) as transaction:
-            transaction.save(to_record(order), condition=OrderRecord.id.does_not_exist())
-            sent.puts.append("order")
+        with unit_of_work() as work:
+            work.put(ORDER, record, condition=OrderRecord.id.does_not_exist())
             if emptied_cart is not None:
                 key, cart = emptied_cart
-                transaction.save(carts.to_record(key, cart))  # only at the version read
-                sent.puts.append("cart")
+                work.put(CART, carts.to_record(key, cart))  # only at the version read
             if reply is not None:
-                transaction.save(
-                    idempotency.to_record(reply), condition=idempotency.free_key_condition(now)
-                )
-                sent.puts.append("reply")
+                work.put(REPLY, idempotency.to_record(reply), idempotency.free_key_condition(now))
             for item in order.items:
-                _decrement(transaction, sent, item)
-    except TransactWriteError as error:
-        failed = sent.failed(error)
-        if "cart" in failed or "reply" in failed or lost_a_race(error):
-            raise WriteConflict() from error
-        failed_ids = {int(label.split(":")[1]) for label in failed if label.startswith("product:")}
-        if not failed_ids:
-            raise
-        short = _short_of_stock(order.items, failed_ids)
+                _decrement(work, item)
+    except ConditionsFailed as failed:
+        if failed.labels & {ORDER, CART, REPLY}:
+            raise WriteConflict() from failed
+        short = _short_of_stock(order.items, _product_ids(failed.labels))
         if short:
-            raise StockShortage(short) from error
-        raise WriteConflict("a product's image changed meanwhile") from error
+            raise StockShortage(short) from failed
+        raise WriteConflict("a product's image changed meanwhile") from failed
+    order.version = record.version
 
 
 def _write_change(
     order: Order, actions: list[Action] | None, restock: dict[int, int], delete: bool
 ) -> None:
-    bind_models()
-    sent = _Sent()
-    # Every change is decided on the status that was read.
+    # Every change is decided on the order as read: written on its version (and on the
+    # status read, for orders stored before versions existed).
+    record = OrderRecord(order.id)
+    if order.version is not None:
+        record.version = order.version
     unchanged: Condition = OrderRecord.status == str(order.status)
     try:
-        with TransactWrite(connection=shared_connection()) as transaction:
+        with unit_of_work() as work:
             if delete:
-                transaction.delete(OrderRecord(order.id), condition=unchanged)
-                sent.deletes.append("order")
+                work.delete(ORDER, record, unchanged)
             elif actions:
-                transaction.update(OrderRecord(order.id), actions=actions, condition=unchanged)
-                sent.updates.append("order")
-            _restock(transaction, sent, restock)
-    except TransactWriteError as error:
-        if sent.failed(error) or lost_a_race(error):
-            raise WriteConflict() from error
-        raise
+                work.update(ORDER, record, actions, unchanged)
+            _restock(work, restock)
+    except ConditionsFailed as failed:
+        raise WriteConflict() from failed
+    order.version = record.version
 
 
 def update_order(

@@ -1,4 +1,9 @@
-"""Products, their list indexes, and the category product counts kept with them."""
+"""Products, their list indexes, and the category product counts kept with them.
+
+Staff writes go on the version read (a stale one raises ``WriteConflict``, and the use
+case reads again); the product count of a category moves with ``adjust``, without the
+category's version.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,10 @@ from collections.abc import Iterable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, NoReturn
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import Index
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.catalog import (
     ProductQuery,
@@ -24,18 +28,17 @@ from chalicelib.domain.entities import Product
 from chalicelib.domain.references import unknown_reference
 from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.store.batch import batch_get_one_each
-from chalicelib.store.conflicts import WriteConflict, failed_its_condition, lost_a_race
+from chalicelib.store.conflicts import WriteConflict
 from chalicelib.store.counters import next_id
-from chalicelib.store.models import (
-    CategoryRecord,
-    ProductRecord,
-    ShopModel,
-    bind_models,
-    shared_connection,
-)
+from chalicelib.store.models import CategoryRecord, ProductRecord, ShopModel
 from chalicelib.store.models.catalog import PRODUCT_SCOPE
 from chalicelib.store.pagination import Page, decode_cursor, encode_cursor, key_types
-from chalicelib.store.transactions import failed_condition_positions
+from chalicelib.store.unit_of_work import (
+    ConditionsFailed,
+    condition_failed,
+    leaving_version_alone,
+    unit_of_work,
+)
 
 CENT = Decimal("0.01")
 PRODUCT_MOVED = (
@@ -61,6 +64,20 @@ SIZE_INDEXES = {
     "price": ProductRecord.size_by_price,
     "name": ProductRecord.size_by_name,
 }
+# Labels of the unit of work's actions.
+PRODUCT, CATEGORY, PREVIOUS_CATEGORY = "product", "category", "previous category"
+# What a staff edit writes on the version it read (the stock is a count: see
+# ``update_product``).
+EDITED_WITH_THE_VERSION = (
+    "name",
+    "description",
+    "price",
+    "color",
+    "size",
+    "image_key",
+    "category_id",
+    "category_name",
+)
 # A filtered page stops after this many Queries even when it is not full: with the
 # category read of a category's list, a request stays within 5 DynamoDB calls.
 MAX_QUERIES_PER_PAGE = 4
@@ -85,6 +102,7 @@ def to_product(record: ProductRecord) -> Product:
         rating_sum=int(record.rating_sum or 0),
         rating_count=int(record.rating_count or 0),
         ordered_image_keys=frozenset(record.ordered_image_keys or ()),
+        version=None if record.version is None else int(record.version),
     )
 
 
@@ -99,7 +117,7 @@ def _derived_values(product: Product) -> dict[str, Any]:
 
 
 def to_record(product: Product) -> ProductRecord:
-    return ProductRecord(
+    record = ProductRecord(
         product.id,
         scope=PRODUCT_SCOPE,
         category_id=product.category_id,
@@ -116,6 +134,17 @@ def to_record(product: Product) -> ProductRecord:
         created_at=product.created_at,
         **_derived_values(product),
     )
+    if product.version is not None:  # a new product has none: its put requires that
+        record.version = product.version
+    return record
+
+
+def _at_version_read(product: Product) -> ProductRecord:
+    """The key of ``product``, to be written on the version it was read at."""
+    record = ProductRecord(product.id)
+    if product.version is not None:
+        record.version = product.version
+    return record
 
 
 def _unknown_category(category_id: int) -> InvalidInput:
@@ -128,7 +157,7 @@ def _category_claim(category_id: int, category_name: str) -> Condition:
     return CategoryRecord.id.exists() & (CategoryRecord.name == category_name)
 
 
-def _category_claim_failed(category_id: int, error: TransactWriteError) -> NoReturn:
+def _category_claim_failed(category_id: int, error: Exception) -> NoReturn:
     """A missing category is the caller's mistake; a renamed one means the name copied
     onto the product is stale, and the use case reads again."""
     try:
@@ -144,22 +173,21 @@ def new_product_id() -> int:
 
 def create_product(product: Product) -> Product:
     """Write the product and count it in its category, in one transaction."""
-    bind_models()
+    record = to_record(product)
     try:
-        with TransactWrite(connection=shared_connection()) as transaction:
-            transaction.save(to_record(product), condition=ProductRecord.id.does_not_exist())
-            transaction.update(
+        with unit_of_work() as work:
+            work.put(PRODUCT, record, ProductRecord.id.does_not_exist())
+            work.adjust(
+                CATEGORY,
                 CategoryRecord(product.category_id),
-                actions=[CategoryRecord.product_count.add(1)],
-                condition=_category_claim(product.category_id, product.category_name),
+                [CategoryRecord.product_count.add(1)],
+                _category_claim(product.category_id, product.category_name),
             )
-    except TransactWriteError as error:
-        # Sent in PynamoDB's order: the product's put, then the category's update.
-        if 1 in failed_condition_positions(error):
-            _category_claim_failed(product.category_id, error)
-        if lost_a_race(error):
-            raise WriteConflict("the category was written meanwhile") from error
-        raise
+    except ConditionsFailed as failed:
+        if CATEGORY in failed.labels:
+            _category_claim_failed(product.category_id, failed)
+        raise WriteConflict("the product id was taken") from failed
+    product.version = record.version
     return product
 
 
@@ -183,12 +211,10 @@ def read_products(product_ids: Iterable[int]) -> dict[int, Product]:
     unique = list(dict.fromkeys(product_ids))
     if not unique:
         return {}
-    bind_models()
     return products_of(batch_get_one_each([product_key(pid) for pid in unique]))
 
 
 def get_product(product_id: int) -> Product:
-    bind_models()
     try:
         return to_product(ProductRecord.get(product_id, consistent_read=True))
     except DoesNotExist:
@@ -196,14 +222,20 @@ def get_product(product_id: int) -> Product:
 
 
 def update_product(updated: Product, previous: Product) -> Product:
-    """Set only the catalog fields, so concurrent stock and rating changes survive; moving
-    to another category moves the count with it, all in one transaction.
+    """Set only the catalog fields, on the version ``previous`` was read at, so concurrent
+    stock and rating changes survive (they do not move the version) and a concurrent staff
+    edit is never overwritten (``WriteConflict``: read again, apply again); moving to
+    another category moves the count with it, all in one transaction. An edit of the stock
+    alone sets a count, like a sale moves one: it does not depend on the rest of what was
+    read, so it neither needs nor moves the version.
 
     Stock and category are written only when this update changes them: a stale copy of
     either would undo a sale or a concurrent move (and unbalance the category counts). So
-    is the image, on the condition that the product still names the one being replaced.
+    is the image, on the condition that the product still names the one being replaced
+    (``Conflict`` when it does not, like a move from a category the product has left).
     """
-    bind_models()
+    if _only_stock_changed(updated, previous):
+        return _set_stock(updated)
     actions: list[Action] = [
         ProductRecord.name.set(updated.name),
         ProductRecord.description.set(updated.description),
@@ -239,27 +271,45 @@ def update_product(updated: Product, previous: Product) -> Product:
     if image_changed:
         condition &= _still_names_image(previous.image_key)
     try:
-        with TransactWrite(connection=shared_connection()) as transaction:
-            transaction.update(ProductRecord(updated.id), actions=actions, condition=condition)
+        with unit_of_work() as work:
+            work.update(PRODUCT, _at_version_read(previous), actions, condition)
             if moved:
-                transaction.update(
+                work.adjust(
+                    CATEGORY,
                     CategoryRecord(updated.category_id),
-                    actions=[CategoryRecord.product_count.add(1)],
-                    condition=_category_claim(updated.category_id, updated.category_name),
+                    [CategoryRecord.product_count.add(1)],
+                    _category_claim(updated.category_id, updated.category_name),
                 )
-                transaction.update(
+                work.adjust(
+                    PREVIOUS_CATEGORY,
                     CategoryRecord(previous.category_id),
-                    actions=[CategoryRecord.product_count.add(-1)],
+                    [CategoryRecord.product_count.add(-1)],
                 )
-    except TransactWriteError as error:
-        positions = failed_condition_positions(error)
-        if 0 in positions:
-            _raise_changed_meanwhile(updated.id, error)
-        if positions:
-            _category_claim_failed(updated.category_id, error)
-        if lost_a_race(error):
-            raise WriteConflict("the categories were written meanwhile") from error
-        raise
+    except ConditionsFailed as failed:
+        if PRODUCT in failed.labels:
+            _raise_changed_meanwhile(previous, moved, image_changed, failed)
+        _category_claim_failed(updated.category_id, failed)
+    return get_product(updated.id)
+
+
+def _only_stock_changed(updated: Product, previous: Product) -> bool:
+    return updated.stock != previous.stock and all(
+        getattr(updated, name) == getattr(previous, name) for name in EDITED_WITH_THE_VERSION
+    )
+
+
+def _set_stock(updated: Product) -> Product:
+    try:
+        with unit_of_work() as work:
+            work.adjust(
+                PRODUCT,
+                ProductRecord(updated.id),
+                [ProductRecord.stock.set(updated.stock)],
+                ProductRecord.id.exists(),
+            )
+    except ConditionsFailed as failed:
+        get_product(updated.id)  # NotFound: it was deleted
+        raise WriteConflict("the product was deleted and created again") from failed
     return get_product(updated.id)
 
 
@@ -271,32 +321,40 @@ def _still_names_image(image_key: str | None) -> Condition:
     return ProductRecord.image_key.does_not_exist()
 
 
-def _raise_changed_meanwhile(product_id: int, error: Exception) -> NoReturn:
-    get_product(product_id)  # NotFound when it was deleted
-    raise Conflict(PRODUCT_MOVED) from error
+def _raise_changed_meanwhile(
+    previous: Product, moved: bool, image_changed: bool, error: Exception
+) -> NoReturn:
+    """Why a write on ``previous`` was refused: the product is gone (``NotFound``), was
+    moved or given another image while this write moves it or replaces its image
+    (``Conflict``: the caller's image or move was based on what is no longer there), or
+    was changed otherwise (``WriteConflict``: read again and apply again)."""
+    current = get_product(previous.id)
+    if (moved and current.category_id != previous.category_id) or (
+        image_changed and current.image_key != previous.image_key
+    ):
+        raise Conflict(PRODUCT_MOVED) from error
+    raise WriteConflict("the product was changed meanwhile") from error
 
 
 def delete_product(product: Product) -> None:
-    """Delete the product as read. ``WriteConflict`` if an order copied its image
-    meanwhile (the caller reads again: that image must then stay)."""
-    bind_models()
+    """Delete the product as read (on its version). ``WriteConflict`` if it changed or an
+    order copied its image meanwhile (the caller reads again: that image must then stay)."""
     # Uncount it from the category it is really in, not a stale copy's.
     condition = ProductRecord.category_id == product.category_id
     if product.image_key and product.image_key not in product.ordered_image_keys:
         condition &= ~ProductRecord.ordered_image_keys.contains(product.image_key)
     try:
-        with TransactWrite(connection=shared_connection()) as transaction:
-            transaction.delete(ProductRecord(product.id), condition=condition)
-            transaction.update(
+        with unit_of_work() as work:
+            work.delete(PRODUCT, _at_version_read(product), condition)
+            work.adjust(
+                CATEGORY,
                 CategoryRecord(product.category_id),
-                actions=[CategoryRecord.product_count.add(-1)],
+                [CategoryRecord.product_count.add(-1)],
             )
-    except TransactWriteError as error:
-        if failed_condition_positions(error):
-            if get_product(product.id).category_id == product.category_id:
-                raise WriteConflict("an order copied the image meanwhile") from error
-            _raise_changed_meanwhile(product.id, error)
-        raise
+    except ConditionsFailed as failed:
+        if get_product(product.id).category_id != product.category_id:  # NotFound: deleted
+            raise Conflict(PRODUCT_MOVED) from failed
+        raise WriteConflict("the product changed meanwhile") from failed
 
 
 def _filters(query: ProductQuery, served: set[str]) -> Condition | None:
@@ -392,7 +450,6 @@ def list_products(query: ProductQuery) -> Page[Product]:
     (or after the last entry read, when the Queries ran out before the page was full), so
     pages neither repeat nor skip a product whose sort key did not change meanwhile.
     """
-    bind_models()
     if _no_price_in_range(query):
         # DynamoDB would refuse the inverted key range on the price index.
         return Page([], None)
@@ -432,7 +489,6 @@ def backfill_filter_keys() -> int:
     ``color_key`` and ``size_key`` where they are missing; returns how many products
     changed. A Scan, so never on a request path; safe to repeat, and safe beside writes
     (each update holds only while the product keeps the color and size it was read with)."""
-    bind_models()
     changed = 0
     for record in ProductRecord.scan(
         attributes_to_get=["id", "color", "size", "color_key", "size_key"]
@@ -446,13 +502,14 @@ def backfill_filter_keys() -> int:
         if not actions:
             continue
         try:
-            ProductRecord(record.id).update(
+            # Derived keys, not an edit: the version stays.
+            leaving_version_alone(ProductRecord(record.id)).update(
                 actions=actions,
                 condition=(ProductRecord.color == record.color)
                 & (ProductRecord.size == record.size),
             )
             changed += 1
         except UpdateError as error:
-            if not failed_its_condition(error):
+            if not condition_failed(error):
                 raise  # a product changed or deleted meanwhile was written by that change
     return changed

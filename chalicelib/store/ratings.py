@@ -1,9 +1,11 @@
 """Ratings, written together with their product's ``rating_sum`` and ``rating_count``.
 
-Every write is one TransactWriteItems: the rating (conditional on it being new, or on its
+Every write is one unit of work: the rating (conditional on it being new, or on its
 version being the one read) and an ``ADD`` on the product (conditional on the product
-existing, so that a rating never recreates a deleted product). The average therefore
-stays exact however many users rate one product at once.
+existing, so that a rating never recreates a deleted product; by ``adjust``, so it leaves
+the product's version alone). The average therefore stays exact however many users rate
+one product at once. A rating changed meanwhile, or a transaction that another one held
+up, raises ``WriteConflict``: the use case reads again and retries.
 """
 
 from __future__ import annotations
@@ -11,15 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NoReturn
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import Index
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.ratings import (
     Rating,
-    RatingChangedMeanwhile,
     RatingQuery,
     ScoreChange,
     score_of_new,
@@ -27,23 +27,20 @@ from chalicelib.domain.ratings import (
     score_of_replacement,
 )
 from chalicelib.errors import InvalidInput, NotFound
-from chalicelib.store.conflicts import failed_its_condition
+from chalicelib.store.conflicts import WriteConflict
 from chalicelib.store.counters import next_id
 from chalicelib.store.models import (
     LookupRecord,
     ProductRecord,
     RatingRecord,
     UserRecord,
-    bind_models,
-    shared_connection,
 )
 from chalicelib.store.models.ratings import RATING_SCOPE
 from chalicelib.store.pagination import Page, query_page
+from chalicelib.store.unit_of_work import ConditionsFailed, condition_failed, unit_of_work
 
-CONDITION_FAILED = "ConditionalCheckFailed"
-# A concurrent transaction on the same product: nothing was written, reading again and
-# retrying is safe.
-TRANSACTION_CONFLICT = "TransactionConflict"
+# Labels of the unit of work's actions.
+AUTHOR, RATING, LOOKUP, PRODUCT = "author", "rating", "lookup", "product"
 
 
 def to_rating(record: RatingRecord) -> Rating:
@@ -81,7 +78,6 @@ def new_rating_id() -> int:
 
 def find_rating_of(product_id: int, user_id: int) -> Rating | None:
     """The user's rating of the product, as last written (strongly consistent)."""
-    bind_models()
     try:
         return to_rating(RatingRecord.get(product_id, user_id, consistent_read=True))
     except DoesNotExist:
@@ -102,7 +98,6 @@ def to_lookup(rating: Rating) -> LookupRecord:
 
 def get_rating(rating_id: int) -> Rating:
     """By id, with two strongly consistent reads: the lookup item, then the rating."""
-    bind_models()
     try:
         where = LookupRecord.get(rating_lookup_key(rating_id), consistent_read=True)
     except DoesNotExist:
@@ -123,97 +118,80 @@ def _score_actions(change: ScoreChange) -> list[Action]:
     return [ProductRecord.rating_sum.add(change.sum), ProductRecord.rating_count.add(change.count)]
 
 
-def _raise_cancellation(error: TransactWriteError, sent: list[str]) -> NoReturn:
-    """``sent[i]`` names the i-th action in the order PynamoDB sent them."""
-    reasons = error.cancellation_reasons or []
-    failed = {
-        sent[position]
-        for position, reason in enumerate(reasons)
-        if reason is not None and reason.code == CONDITION_FAILED and position < len(sent)
-    }
-    if "product" in failed or "author" in failed:
-        raise NotFound() from error
-    if "rating" in failed:
-        raise RatingChangedMeanwhile() from error
-    if any(reason is not None and reason.code == TRANSACTION_CONFLICT for reason in reasons):
-        raise RatingChangedMeanwhile() from error
-    raise error
+def _answer(failed: ConditionsFailed) -> NoReturn:
+    if failed.labels & {PRODUCT, AUTHOR}:
+        raise NotFound() from failed
+    raise WriteConflict("the rating was changed meanwhile") from failed
 
 
 def add_rating(rating: Rating) -> Rating:
     """Write a first rating of this product by this user and count it on the product."""
-    bind_models()
     try:
-        with TransactWrite(connection=shared_connection()) as transaction:
+        with unit_of_work() as work:
             # A user deleted meanwhile leaves no rating behind to skew the average.
-            transaction.condition_check(
-                UserRecord, rating.user_id, condition=UserRecord.id.exists()
-            )
-            transaction.save(to_record(rating), condition=RatingRecord.id.does_not_exist())
-            transaction.save(to_lookup(rating))
-            transaction.update(
+            work.check(AUTHOR, UserRecord, rating.user_id, UserRecord.id.exists())
+            work.put(RATING, to_record(rating), RatingRecord.id.does_not_exist())
+            work.put(LOOKUP, to_lookup(rating))
+            work.adjust(
+                PRODUCT,
                 ProductRecord(rating.product_id),
-                actions=_score_actions(score_of_new(rating)),
-                condition=ProductRecord.id.exists(),
+                _score_actions(score_of_new(rating)),
+                ProductRecord.id.exists(),
             )
-    except TransactWriteError as error:
-        # Sent order: condition checks, then puts, then updates.
-        _raise_cancellation(error, ["author", "rating", "", "product"])
+    except ConditionsFailed as failed:
+        _answer(failed)
     return rating
 
 
 def replace_rating(previous: Rating, updated: Rating) -> Rating:
     """Store a new value and comment, moving the product's sum by the difference."""
-    bind_models()
     try:
-        with TransactWrite(connection=shared_connection()) as transaction:
-            transaction.condition_check(
-                UserRecord, updated.user_id, condition=UserRecord.id.exists()
-            )
-            transaction.update(
+        with unit_of_work() as work:
+            work.check(AUTHOR, UserRecord, updated.user_id, UserRecord.id.exists())
+            work.update(
+                RATING,
                 RatingRecord(updated.product_id, updated.user_id),
-                actions=[
+                [
                     RatingRecord.rating.set(updated.rating),
                     RatingRecord.comment.set(updated.comment),
                     RatingRecord.username.set(updated.username),
                     RatingRecord.updated_at.set(updated.updated_at),
                     RatingRecord.version.set(updated.version),
                 ],
-                condition=_unchanged_since_read(previous),
+                _unchanged_since_read(previous),
             )
-            transaction.update(
+            work.adjust(
+                PRODUCT,
                 ProductRecord(updated.product_id),
-                actions=_score_actions(score_of_replacement(previous, updated)),
-                condition=ProductRecord.id.exists(),
+                _score_actions(score_of_replacement(previous, updated)),
+                ProductRecord.id.exists(),
             )
-    except TransactWriteError as error:
-        # Sent order: the condition check, then the updates in the order added.
-        _raise_cancellation(error, ["author", "rating", "product"])
+    except ConditionsFailed as failed:
+        _answer(failed)
     return updated
 
 
 def delete_rating(rating: Rating) -> None:
     """Remove the rating and uncount it; when its product is already gone there is
     nothing to uncount, and the rating goes alone."""
-    bind_models()
     try:
-        with TransactWrite(connection=shared_connection()) as transaction:
-            transaction.delete(
+        with unit_of_work() as work:
+            work.delete(
+                RATING,
                 RatingRecord(rating.product_id, rating.user_id),
-                condition=_unchanged_since_read(rating),
+                _unchanged_since_read(rating),
             )
-            transaction.delete(LookupRecord(rating_lookup_key(rating.id)))
-            transaction.update(
+            work.delete(LOOKUP, LookupRecord(rating_lookup_key(rating.id)))
+            work.adjust(
+                PRODUCT,
                 ProductRecord(rating.product_id),
-                actions=_score_actions(score_of_removal(rating)),
-                condition=ProductRecord.id.exists(),
+                _score_actions(score_of_removal(rating)),
+                ProductRecord.id.exists(),
             )
-    except TransactWriteError as error:
-        try:
-            # Sent order: the deletes, then the update.
-            _raise_cancellation(error, ["rating", "", "product"])
-        except NotFound:
-            _delete_rating_of_deleted_product(rating)
+    except ConditionsFailed as failed:
+        if PRODUCT not in failed.labels:
+            raise WriteConflict("the rating was changed meanwhile") from failed
+        _delete_rating_of_deleted_product(rating)
 
 
 def _delete_rating_of_deleted_product(rating: Rating) -> None:
@@ -223,7 +201,7 @@ def _delete_rating_of_deleted_product(rating: Rating) -> None:
         )
     except DeleteError as error:
         # Already deleted by someone else: done.
-        if not failed_its_condition(error):
+        if not condition_failed(error):
             raise
     # A lookup left behind would only lead to a 404 (get_rating checks the id).
     LookupRecord(rating_lookup_key(rating.id)).delete()
@@ -231,7 +209,6 @@ def _delete_rating_of_deleted_product(rating: Rating) -> None:
 
 def list_ratings(query: RatingQuery) -> Page[Rating]:
     """In id order: by product on the local index, by user or in all on a global one."""
-    bind_models()
     if query.product_id is not None and query.user_id is not None:
         return _rating_of_product_by_user(query)
     index: Index[Any]
@@ -265,14 +242,12 @@ def _rating_of_product_by_user(query: RatingQuery) -> Page[Rating]:
 
 
 def ratings_of_user(user_id: int) -> Iterator[Rating]:
-    bind_models()
     for record in RatingRecord.by_user.query(user_id):
         yield to_rating(record)
 
 
 def delete_ratings_of_product(product_id: int) -> None:
     """For a product that is already deleted: its sum and count went with it."""
-    bind_models()
     with RatingRecord.batch_write() as batch, LookupRecord.batch_write() as lookups:
         for record in RatingRecord.by_product.query(product_id, consistent_read=True):
             batch.delete(RatingRecord(record.product_id, record.user_id))
@@ -280,7 +255,6 @@ def delete_ratings_of_product(product_id: int) -> None:
 
 
 def rename_author(user_id: int, username: str) -> None:
-    bind_models()
     for record in RatingRecord.by_user.query(user_id):
         try:
             RatingRecord(record.product_id, record.user_id).update(
@@ -289,5 +263,5 @@ def rename_author(user_id: int, username: str) -> None:
             )
         except UpdateError as error:
             # Deleted meanwhile: nothing to rename.
-            if not failed_its_condition(error):
+            if not condition_failed(error):
                 raise

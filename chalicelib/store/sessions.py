@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from chalicelib.domain.entities import Session, User
 from chalicelib.store.batch import batch_get_one_each
-from chalicelib.store.models import SessionRecord, UserRecord, bind_models
+from chalicelib.store.models import SessionRecord, UserRecord
 from chalicelib.store.unit_of_work import UnitOfWork
 from chalicelib.store.users import to_user
 
@@ -52,7 +52,6 @@ def stage_kept_session(work: UnitOfWork, session: Session) -> None:
 
 def get_session_and_user(token_hash: str, user_id: int) -> tuple[Session | None, User | None]:
     """The session and its user in a single BatchGetItem (the token names its user)."""
-    bind_models()
     session_record, user_record = batch_get_one_each(
         [
             (SessionRecord, {"token_hash": {"S": token_hash}}),
@@ -65,14 +64,12 @@ def get_session_and_user(token_hash: str, user_id: int) -> tuple[Session | None,
 
 
 def delete_session(token_hash: str) -> None:
-    bind_models()
     # A delete of a missing item succeeds, so no read is needed first.
     SessionRecord(token_hash).delete()
 
 
 def delete_sessions_of_user(user_id: int, keep_token_hash: str | None = None) -> None:
     """Tidy-up only: the sessions are already invalid (see the module's docstring)."""
-    bind_models()
     with SessionRecord.batch_write() as batch:
         for entry in SessionRecord.by_user.query(user_id):
             if entry.token_hash != keep_token_hash:

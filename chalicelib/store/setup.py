@@ -10,7 +10,7 @@ from pynamodb.exceptions import TableError
 
 from chalicelib.config import get_settings
 from chalicelib.store.images import image_read_policy
-from chalicelib.store.models import all_models, bind_models
+from chalicelib.store.models import all_models
 from chalicelib.store.models.base import ShopModel
 
 
@@ -30,7 +30,6 @@ def _create_table(model: type[ShopModel]) -> bool:
 
 def create_tables() -> list[str]:
     """Create the missing tables; returns the names of those created."""
-    bind_models()
     return [model.Meta.table_name for model in all_models() if _create_table(model)]
 
 

@@ -13,9 +13,17 @@ Outcomes:
 - some conditions failed: ``ConditionsFailed`` with their labels, which the caller turns
   into the domain's answer (a taken username, a record changed meanwhile, ...).
 
-Records with a ``version`` attribute (PynamoDB's ``VersionAttribute``) are written on the
-version they were read at: ``put``, ``update`` and ``delete`` add that condition and the
-increment themselves, so no caller can forget it.
+Records with a ``version`` attribute (PynamoDB's ``VersionAttribute``: users, carts,
+categories, products, orders) are written on the version they were read at: ``put``,
+``update`` and ``delete`` add that condition and the increment themselves, so no caller
+can forget it (a record read without a version, written before versions existed, is
+written on the condition that it still has none). ``adjust`` is for the counters kept on
+such records (stock, rating sums, product counts, the images orders show): an ``ADD``
+conditioned on its own rule, which neither needs nor moves the version, so a sale never
+conflicts with a staff edit and an edit never has to wait for sales.
+
+Single-item writes outside a transaction read their refusal with ``condition_failed``,
+the one place that knows what DynamoDB calls it.
 """
 
 from __future__ import annotations
@@ -29,9 +37,9 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store.conflicts import WriteConflict, lost_a_race
-from chalicelib.store.failures import error_code
-from chalicelib.store.models import ShopModel, bind_models, shared_connection
+from chalicelib.store.conflicts import WriteConflict
+from chalicelib.store.failures import cancelled_by_contention, error_code
+from chalicelib.store.models import ShopModel, shared_connection
 
 CONDITION_FAILED = "ConditionalCheckFailed"
 
@@ -49,11 +57,19 @@ def condition_failed(error: PynamoDBException) -> bool:
     return error_code(error) == "ConditionalCheckFailedException"
 
 
+def leaving_version_alone[RecordT: ShopModel](record: RecordT) -> RecordT:
+    """``record``, to be written without a version condition or increment: for counters
+    and copies kept on a versioned record by other rules (see the module's docstring)."""
+    # PynamoDB reads the version attribute's name from the record; None there turns its
+    # version handling off for this one record.
+    record._version_attribute_name = None
+    return record
+
+
 class UnitOfWork:
     """Stage labelled actions, then ``commit()`` them as one transaction."""
 
     def __init__(self) -> None:
-        bind_models()
         self._transaction = TransactWrite(connection=shared_connection())
         # Labels in the order PynamoDB sends each kind of action.
         self._checks: list[str] = []
@@ -80,6 +96,16 @@ class UnitOfWork:
     ) -> None:
         self._transaction.update(record, actions=actions, condition=condition)
         self._updates.append(label)
+
+    def adjust(
+        self,
+        label: str,
+        record: ShopModel,
+        actions: list[Action],
+        condition: Condition | None = None,
+    ) -> None:
+        """An update of counters kept on the record, leaving its version alone."""
+        self.update(label, leaving_version_alone(record), actions, condition)
 
     def delete(self, label: str, record: ShopModel, condition: Condition | None = None) -> None:
         self._transaction.delete(record, condition=condition)
@@ -110,7 +136,7 @@ class UnitOfWork:
             )
             if failed:
                 raise ConditionsFailed(failed) from error
-            if lost_a_race(error):
+            if cancelled_by_contention(error):
                 raise WriteConflict() from error
             raise
 

@@ -11,7 +11,7 @@ from chalicelib.domain.entities import User
 from chalicelib.errors import InvalidInput, NotFound
 from chalicelib.store.conflicts import WriteConflict
 from chalicelib.store.counters import next_id
-from chalicelib.store.models import LookupRecord, UserRecord, bind_models
+from chalicelib.store.models import LookupRecord, UserRecord
 from chalicelib.store.models.accounts import USER_SCOPE
 from chalicelib.store.pagination import Page, query_page
 from chalicelib.store.unit_of_work import ConditionsFailed, UnitOfWork, unit_of_work
@@ -109,7 +109,6 @@ def create_user(user: User) -> User:
 
 
 def get_user(user_id: int) -> User:
-    bind_models()
     try:
         return to_user(UserRecord.get(user_id, consistent_read=True))
     except DoesNotExist:
@@ -124,7 +123,6 @@ def find_user(user_id: int) -> User | None:
 
 
 def find_user_id_by_username(username: str) -> int | None:
-    bind_models()
     try:
         claim = LookupRecord.get(username_claim_key(username), consistent_read=True)
     except DoesNotExist:
@@ -133,7 +131,6 @@ def find_user_id_by_username(username: str) -> int | None:
 
 
 def list_users(limit: int, cursor: str | None) -> Page[User]:
-    bind_models()
     return query_page(
         UserRecord,
         UserRecord.by_id,

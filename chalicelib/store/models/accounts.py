@@ -31,7 +31,7 @@ class UserRecord(ShopModel):
     short_name = "users"
 
     class Meta:
-        table_name = "users"
+        table_name = "unbound:users"
 
     id = NumberAttribute(hash_key=True)
     scope = UnicodeAttribute(default=USER_SCOPE)
@@ -71,7 +71,7 @@ class LookupRecord(ShopModel):
     short_name = "lookups"
 
     class Meta:
-        table_name = "lookups"
+        table_name = "unbound:lookups"
 
     key = UnicodeAttribute(hash_key=True)
     user_id = NumberAttribute(null=True)
@@ -96,7 +96,7 @@ class SessionRecord(ShopModel):
     short_name = "sessions"
 
     class Meta:
-        table_name = "sessions"
+        table_name = "unbound:sessions"
 
     token_hash = UnicodeAttribute(hash_key=True)
     user_id = NumberAttribute()

@@ -1,7 +1,13 @@
 """Binding of the PynamoDB models to the tables of the current stage.
 
-Table names carry a per-stage prefix that is known only once settings are read, so the
-models are declared with their short name and bound on first use.
+Table names carry a per-stage prefix that is known only once settings are read. A model
+declares ``short_name`` and, in its ``Meta``, the table name ``unbound:<short name>``,
+which DynamoDB refuses; every PynamoDB call of a model goes through
+``ShopModel._get_connection``, which binds all models to the stage's tables first (and so
+does ``shared_connection``, for transactions and batch reads). So no caller binds
+anything, and a model can never talk to an unprefixed table. Binding is redone only when
+the settings object changes (``config.reset_settings``); while it stays the same, the
+check is one identity test.
 """
 
 from __future__ import annotations
@@ -9,7 +15,7 @@ from __future__ import annotations
 import threading
 from typing import ClassVar
 
-from pynamodb.connection import Connection
+from pynamodb.connection import Connection, TableConnection
 from pynamodb.models import Model
 
 from chalicelib.config import Settings, get_settings
@@ -20,10 +26,18 @@ from chalicelib.timeouts import PYNAMODB_CLIENT_SETTINGS
 deadline.install()
 
 
+UNBOUND_PREFIX = "unbound:"
+
+
 class ShopModel(Model):
     """A model whose table name is ``<TABLE_PREFIX><short_name>``."""
 
     short_name: ClassVar[str]
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        bind_models()
+        return super()._get_connection()
 
 
 _registry: list[type[ShopModel]] = []
@@ -36,6 +50,8 @@ def register(model: type[ShopModel]) -> type[ShopModel]:
     """Add a model to those ``bind_models`` points at the stage's tables. Model modules are
     imported on first use (see ``__init__``), so one may arrive after binding: it is bound
     at once."""
+    if model.Meta.table_name != f"{UNBOUND_PREFIX}{model.short_name}":
+        raise TypeError(f"{model.__name__}.Meta.table_name must be {UNBOUND_PREFIX}<short_name>")
     with _bind_lock:
         _registry.append(model)
         if _bound_to is not None:
@@ -58,7 +74,8 @@ def _bind(model: type[ShopModel], settings: Settings) -> None:
 
 
 def bind_models(settings: Settings | None = None) -> None:
-    """Point every model at this stage's tables; cheap when already bound."""
+    """Point every model at this stage's tables; cheap when already bound. Model calls do
+    it themselves; scripts call it to read ``Meta.table_name`` before any call."""
     global _bound_to, _shared_connection
     settings = settings or get_settings()
     if _bound_to is settings:

@@ -41,7 +41,7 @@ class CartRecord(ShopModel):
     short_name = "carts"
 
     class Meta:
-        table_name = "carts"
+        table_name = "unbound:carts"
 
     owner = UnicodeAttribute(hash_key=True)
     id = NumberAttribute()

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
+from pynamodb.attributes import (
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    VersionAttribute,
+)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from .attributes import DecimalAttribute, TimestampAttribute
@@ -24,7 +29,7 @@ class CategoryRecord(ShopModel):
     short_name = "categories"
 
     class Meta:
-        table_name = "categories"
+        table_name = "unbound:categories"
 
     id = NumberAttribute(hash_key=True)
     scope = UnicodeAttribute(default=CATEGORY_SCOPE)
@@ -35,6 +40,10 @@ class CategoryRecord(ShopModel):
     # index query.
     product_count = NumberAttribute(default=0)
     created_at = TimestampAttribute()
+    # Staff writes are conditioned on the version they read (absent on items written
+    # before versions existed, which PynamoDB conditions as "no version yet"). The product
+    # count is a counter kept by product writes: it moves without the version.
+    version = VersionAttribute(null=True)
 
     by_id = CategoriesById()
 
@@ -62,7 +71,7 @@ class ProductRecord(ShopModel):
     short_name = "products"
 
     class Meta:
-        table_name = "products"
+        table_name = "unbound:products"
 
     id = NumberAttribute(hash_key=True)
     scope = UnicodeAttribute(default=PRODUCT_SCOPE)
@@ -91,6 +100,11 @@ class ProductRecord(ShopModel):
     rating_sum = NumberAttribute(default=0)
     rating_count = NumberAttribute(default=0)
     created_at = TimestampAttribute()
+    # Staff writes are conditioned on the version they read (absent on items written
+    # before versions existed, which PynamoDB conditions as "no version yet"). Stock, the
+    # rating sum and count and the ordered images are counters kept by checkout, orders and
+    # ratings under their own conditions: they move without the version.
+    version = VersionAttribute(null=True)
 
     catalog_by_id = _product_index("products_by_id", "scope", "id")()
     catalog_by_price = _product_index("products_by_price", "scope", "price_key")()

@@ -12,7 +12,7 @@ class CounterRecord(ShopModel):
     short_name = "counters"
 
     class Meta:
-        table_name = "counters"
+        table_name = "unbound:counters"
 
     name = UnicodeAttribute(hash_key=True)
     value = NumberAttribute(default=0)

@@ -6,6 +6,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    VersionAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
@@ -53,7 +54,7 @@ class OrderRecord(ShopModel):
     short_name = "orders"
 
     class Meta:
-        table_name = "orders"
+        table_name = "unbound:orders"
 
     id = NumberAttribute(hash_key=True)
     scope = UnicodeAttribute(default=ORDER_SCOPE)
@@ -64,6 +65,9 @@ class OrderRecord(ShopModel):
     total_price = DecimalAttribute()
     items = ListAttribute(of=OrderItemMap, default=list)
     created_at = TimestampAttribute()
+    # Every change (status, address, delete) is conditioned on the version it read (absent
+    # on orders written before versions existed, conditioned as "no version yet").
+    version = VersionAttribute(null=True)
 
     by_user = OrdersByUser()
     by_id = OrdersById()
@@ -77,7 +81,7 @@ class IdempotencyRecord(ShopModel):
     short_name = "idempotency_keys"
 
     class Meta:
-        table_name = "idempotency_keys"
+        table_name = "unbound:idempotency_keys"
 
     key = UnicodeAttribute(hash_key=True)
     request_hash = UnicodeAttribute()

@@ -52,7 +52,7 @@ class RatingRecord(ShopModel):
     short_name = "ratings"
 
     class Meta:
-        table_name = "ratings"
+        table_name = "unbound:ratings"
 
     product_id = NumberAttribute(hash_key=True)
     user_id = NumberAttribute(range_key=True)
