@@ -78,9 +78,9 @@ def _create_dynamodb_clients() -> list[Any]:
     """One client per table model, and the shared connection's (batch reads and
     transactions), all pointed at this stage's tables."""
     from chalicelib.store.credentials import build_clients_with_deferred_credentials
-    from chalicelib.store.models import all_models, bind_models, shared_connection
+    from chalicelib.store.models import all_models, shared_connection
 
-    bind_models()
+    # The first call of a model binds every model to the stage's tables.
     connections = [model._get_connection().connection for model in all_models()]
     connections.append(shared_connection())
     return build_clients_with_deferred_credentials(connections)
