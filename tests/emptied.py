@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
+
 
 def empty_store(emulator: object) -> None:
     """Leave the stage's tables and bucket in place, empty. Emptying them in the emulator's
@@ -31,3 +34,33 @@ def empty_store(emulator: object) -> None:
     emulator.reset()  # type: ignore[attr-defined]
     create_tables()
     create_bucket()
+
+
+def saved_store() -> Callable[[], None]:
+    """Save what the stage's tables and bucket hold now; the function returned puts it
+    back, in the emulator's memory: a test that runs a use case many times from the same
+    data prepares that data once."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.s3.models import s3_backends
+
+    from chalicelib.config import get_settings
+
+    settings = get_settings()
+    tables = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.aws_region].tables
+    s3 = s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
+    bucket = s3.buckets[settings.media_bucket]
+    items = {name: copy.deepcopy(table.items) for name, table in tables.items()}
+    objects = {key: bucket.keys[key].value for key in bucket.keys}
+
+    def restore() -> None:
+        for name, saved in items.items():
+            tables[name].items = copy.deepcopy(saved)
+        for key in list(bucket.keys):
+            if key not in objects:
+                del bucket.keys[key]
+        for key, value in objects.items():
+            if key not in bucket.keys:
+                s3.put_object(settings.media_bucket, key, value)
+
+    return restore

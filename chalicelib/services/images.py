@@ -138,7 +138,12 @@ def stored_upload(upload: ImageUpload | None, folder: str) -> Iterator[str | Non
         yield None
         return
     image = check_image(upload, folder)
-    image_store.put_image(image.key, image.content, image.content_type)
+    try:
+        image_store.put_image(image.key, image.content, image.content_type)
+    except BaseException:
+        # The put may have stored the object and only its answer got lost.
+        discard(image.key)
+        raise
     try:
         yield image.key
     except BaseException:

@@ -1,0 +1,147 @@
+"""What many tests share: the test password, and a JSON client over the app with the
+helpers that sign users up, log them in and fill the catalog through the API.
+
+A plain module (imported as ``from helpers import ...``), not a conftest: test modules
+cannot import conftest modules, whose names clash across folders."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from chalice.test import Client
+
+# The password of every user the tests create.
+PASSWORD = "correct-horse-9"
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, Any]
+    body: Any
+
+
+@dataclass
+class Api:
+    """A thin JSON client over chalice.test.Client."""
+
+    client: Client
+    default_headers: dict[str, str] = field(default_factory=dict)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        headers: dict[str, str] | None = None,
+        raw: bytes | str | None = None,
+    ) -> Reply:
+        sent = {"Content-Type": "application/json", **self.default_headers, **(headers or {})}
+        payload = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        response = self.client.http.request(method, path, headers=sent, body=payload or b"")
+        text = response.body.decode() if response.body else ""
+        if not text:
+            return Reply(response.status_code, response.headers, None)
+        # Every answer is JSON but the docs page and its assets (/api/docs/), kept as text.
+        content_type = next(
+            (v for k, v in response.headers.items() if k.lower() == "content-type"), ""
+        )
+        body = json.loads(text) if content_type.startswith("application/json") else text
+        return Reply(response.status_code, response.headers, body)
+
+    def get(self, path: str, **kwargs: Any) -> Reply:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, body: Any = None, **kwargs: Any) -> Reply:
+        return self.request("POST", path, body, **kwargs)
+
+    def put(self, path: str, body: Any = None, **kwargs: Any) -> Reply:
+        return self.request("PUT", path, body, **kwargs)
+
+    def patch(self, path: str, body: Any = None, **kwargs: Any) -> Reply:
+        return self.request("PATCH", path, body, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Reply:
+        return self.request("DELETE", path, **kwargs)
+
+    def as_token(self, token: str) -> Api:
+        return Api(self.client, {"Authorization": f"Token {token}"})
+
+    def next_page(self, reply: Reply) -> Reply | None:
+        """Follows the ``Link: <absolute URL>; rel="next"`` of a list page, if any."""
+        url = next_link(reply)
+        if url is None:
+            return None
+        parts = urlsplit(url)
+        return self.get(f"{parts.path}?{parts.query}")
+
+    def all_pages(self, path: str, max_pages: int = 100) -> list[Any]:
+        """The items of ``path`` and of every page its next links lead to, in order."""
+        reply: Reply | None = self.get(path)
+        items: list[Any] = []
+        for _ in range(max_pages):
+            if reply is None:
+                return items
+            assert reply.status == 200, reply.body
+            items += reply.body
+            reply = self.next_page(reply)
+        raise AssertionError(f"the next links of {path} did not end within {max_pages} pages")
+
+
+def next_link(reply: Reply) -> str | None:
+    match = re.fullmatch(r'<([^>]+)>; rel="next"', reply.headers.get("Link", ""))
+    return match.group(1) if match else None
+
+
+def signup(api: Api, username: str, **extra: Any) -> dict[str, Any]:
+    body = {"username": username, "password": PASSWORD, "email": f"{username}@example.com"}
+    reply = api.post("/api/users/", {**body, **extra})
+    assert reply.status == 201, reply.body
+    return reply.body  # type: ignore[no-any-return]
+
+
+def login(api: Api, username: str, password: str = PASSWORD) -> str:
+    reply = api.post("/api/auth/login/", {"username": username, "password": password})
+    assert reply.status == 200, reply.body
+    return reply.body["token"]  # type: ignore[no-any-return]
+
+
+@dataclass
+class Catalog:
+    """Creates categories and products through the API, as staff."""
+
+    staff: Api
+
+    def category(self, name: str = "Jackets") -> dict[str, Any]:
+        reply = self.staff.post("/api/categories/", {"name": name})
+        assert reply.status == 201, reply.body
+        return reply.body
+
+    def product(self, category: int, name: str = "White Jacket", **fields: Any) -> dict[str, Any]:
+        body = {"name": name, "price": "1400.00", "category": category, "stock": 5, **fields}
+        reply = self.staff.post("/api/products/", body)
+        assert reply.status == 201, reply.body
+        return reply.body
+
+
+@dataclass
+class People:
+    """Signs users up and logs them in through the API."""
+
+    api: Api
+    password: str = PASSWORD
+
+    def signup(self, username: str, **extra: Any) -> dict[str, Any]:
+        return signup(self.api, username, **extra)
+
+    def token(self, username: str, password: str = PASSWORD) -> str:
+        return login(self.api, username, password)
+
+    def client(self, username: str, password: str = PASSWORD) -> Api:
+        """A client carrying a fresh session token of ``username``."""
+        return self.api.as_token(login(self.api, username, password))
