@@ -122,8 +122,12 @@ class Catalog:
         assert reply.status == 201, reply.body
         return reply.body
 
-    def product(self, category: int, name: str = "White Jacket", **fields: Any) -> dict[str, Any]:
-        body = {"name": name, "price": "1400.00", "category": category, "stock": 5, **fields}
+    def product(
+        self, category: int | dict[str, Any], name: str = "White Jacket", **fields: Any
+    ) -> dict[str, Any]:
+        """A product of ``category`` (its id, or the category as the API returned it)."""
+        category_id = category["id"] if isinstance(category, dict) else category
+        body = {"name": name, "price": "1400.00", "category": category_id, "stock": 5, **fields}
         reply = self.staff.post("/api/products/", body)
         assert reply.status == 201, reply.body
         return reply.body

@@ -20,32 +20,20 @@ def chalice_client(store: None) -> Iterator[Client]:
         yield client
 
 
-def shares_tables(request: pytest.FixtureRequest) -> bool:
-    """A test module that sets ``SHARED_TABLES = True`` gets the ``shared_*`` fixtures below
-    for ``api``, ``staff``, ``shopper``, ``catalog`` and ``people``: tables emptied once per
-    module instead of once per test."""
-    return bool(getattr(request.module, "SHARED_TABLES", False))
+@pytest.fixture
+def api(chalice_client: Client) -> Api:
+    """A client over tables emptied for this test (module_tables.py: once per module)."""
+    return Api(chalice_client)
 
 
 @pytest.fixture
-def api(request: pytest.FixtureRequest) -> Api:
-    if shares_tables(request):
-        return request.getfixturevalue("shared_api")  # type: ignore[no-any-return]
-    return Api(request.getfixturevalue("chalice_client"))
-
-
-@pytest.fixture
-def shopper(request: pytest.FixtureRequest, api: Api) -> Api:
-    if shares_tables(request):
-        return request.getfixturevalue("shared_shopper")  # type: ignore[no-any-return]
+def shopper(api: Api) -> Api:
     signup(api, "shopper")
     return api.as_token(login(api, "shopper"))
 
 
 @pytest.fixture
-def staff(request: pytest.FixtureRequest, api: Api) -> Api:
-    if shares_tables(request):
-        return request.getfixturevalue("shared_staff")  # type: ignore[no-any-return]
+def staff(api: Api) -> Api:
     from chalicelib.services.accounts import create_superuser
 
     create_superuser("staff", "staff@example.com", PASSWORD)
@@ -64,7 +52,23 @@ def settings() -> Any:
 
 @pytest.fixture
 def catalog(staff: Api) -> Catalog:
-    return Catalog(staff)  # the shared staff client with shared tables
+    return Catalog(staff)  # over the module's shared tables when it imports module_tables
+
+
+@pytest.fixture
+def jackets(catalog: Catalog) -> dict[str, Any]:
+    """The category "Jackets"."""
+    return catalog.category("Jackets")
+
+
+@pytest.fixture
+def jacket(catalog: Catalog, jackets: dict[str, Any]) -> dict[str, Any]:
+    return catalog.product(jackets, "White Jacket", price="1400.00", stock=5)
+
+
+@pytest.fixture
+def scarf(catalog: Catalog, jackets: dict[str, Any]) -> dict[str, Any]:
+    return catalog.product(jackets, "Wool Scarf", price="450.00", stock=9)
 
 
 @pytest.fixture
@@ -76,8 +80,8 @@ def people(api: Api) -> People:
 def shared_api(emulator: object) -> Iterator[Api]:
     """One client over tables emptied once per module, for modules whose tests only read
     what module-scoped fixtures wrote (or are refused before writing anything). Emptying
-    the tables costs more than most tests, so read-only suites share them. A module that
-    sets ``SHARED_TABLES`` instead of using this directly, so that ``api`` is this client."""
+    the tables costs more than most tests, so read-only suites share them (through
+    module_tables.py, which makes this the module's ``api``)."""
     from emptied import empty_store
 
     from app import app

@@ -1,5 +1,6 @@
 """GET /api/: the API root lists the absolute URL of every resource, as Django REST
 Framework's DefaultRouter does."""
+# ruff: noqa: F811  (test parameters name the fixtures imported from module_tables)
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-SHARED_TABLES = True  # nothing here writes
+# Tables emptied once per module: these fixtures replace the per-test ones of the same names.
+from module_tables import api, shopper, staff  # noqa: F401
+
 RESOURCES = {"categories", "products", "ratings", "cart", "orders", "users", "auth"}
 
 

@@ -1,5 +1,6 @@
 """Login, the credentials later requests carry, logout and sessions.
 Every test logs in a user of its own, so the module shares one set of tables."""
+# ruff: noqa: F811  (test parameters name the fixtures imported from module_tables)
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+
+# Tables emptied once per module: these fixtures replace the per-test ones of the same names.
+from module_tables import api, shopper, staff  # noqa: F401
 
 serial = itertools.count(1)
 BAD_CREDENTIALS = {"non_field_errors": ["Unable to log in with provided credentials."]}
@@ -34,7 +38,6 @@ def log_in(api: Any, username: str, password: str = "correct-horse-9") -> Any:
 
 # Each test here works on records of its own, so the module shares one set of tables
 # (see tests/api/conftest.py).
-SHARED_TABLES = True
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from helpers import PASSWORD
 
 from chalicelib.services.accounts import create_superuser
 
-PASSWORD = "correct-horse-9"
 Api = Any  # the ``api`` fixture's client
 
 OK = "ok"

@@ -14,16 +14,6 @@ ITEM_FIELDS = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def jackets(catalog: Any) -> int:
-    return int(catalog.category("Jackets")["id"])
-
-
-@pytest.fixture
-def jacket(catalog: Any, jackets: int) -> dict[str, Any]:
-    return catalog.product(jackets, "White Jacket", price="1400.00", stock=5)  # type: ignore[no-any-return]
-
-
 def add(client: Any, product_id: int, quantity: int | None = None) -> Any:
     body: dict[str, Any] = {"product_id": product_id}
     if quantity is not None:

@@ -16,21 +16,6 @@ from chalicelib.domain.clock import utc_now
 ADDRESS = {"shipping_address": "Kohalpur"}
 
 
-@pytest.fixture
-def jackets(catalog: Any) -> int:
-    return int(catalog.category("Jackets")["id"])
-
-
-@pytest.fixture
-def jacket(catalog: Any, jackets: int) -> dict[str, Any]:
-    return catalog.product(jackets, "White Jacket", price="1400.00", stock=5)  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def scarf(catalog: Any, jackets: int) -> dict[str, Any]:
-    return catalog.product(jackets, "Wool Scarf", price="450.00", stock=9)  # type: ignore[no-any-return]
-
-
 def add(client: Any, product: dict[str, Any], quantity: int) -> None:
     reply = client.post("/api/cart/add_item/", {"product_id": product["id"], "quantity": quantity})
     assert reply.status in (200, 201), reply.body

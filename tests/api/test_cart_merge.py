@@ -9,21 +9,6 @@ import pytest
 
 
 @pytest.fixture
-def jackets(catalog: Any) -> int:
-    return int(catalog.category("Jackets")["id"])
-
-
-@pytest.fixture
-def jacket(catalog: Any, jackets: int) -> dict[str, Any]:
-    return catalog.product(jackets, "White Jacket", price="1400.00", stock=5)  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def scarf(catalog: Any, jackets: int) -> dict[str, Any]:
-    return catalog.product(jackets, "Wool Scarf", price="450.00", stock=9)  # type: ignore[no-any-return]
-
-
-@pytest.fixture
 def guest(api: Any) -> dict[str, Any]:
     return api.post("/api/cart/guest/").body  # type: ignore[no-any-return]
 

@@ -1,15 +1,18 @@
 """Conditional GETs of the public catalog: an ETag of what the response shows, 304 for a
 matching If-None-Match, and Cache-Control that lets browsers and CloudFront keep catalog
 reads for the stage's max-age."""
+# ruff: noqa: F811  (test parameters name the fixtures imported from module_tables)
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from conftest import Api, Catalog, People
+from helpers import Api, Catalog, People
 
-SHARED_TABLES = True
+# Tables emptied once per module: these fixtures replace the per-test ones of the same names.
+from module_tables import api, shopper, staff  # noqa: F401
+
 ORIGIN = "http://localhost:3000"
 
 

@@ -1,6 +1,7 @@
 """Preflights succeed for the headers the API uses, and every
 response, errors included, names an allowed origin (any http://localhost:* or
 http://127.0.0.1:* in the local stages). Nothing here writes, so the tables are shared."""
+# ruff: noqa: F811  (test parameters name the fixtures imported from module_tables)
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from typing import Any
 
 import pytest
 
+# Tables emptied once per module: these fixtures replace the per-test ones of the same names.
+from module_tables import api, shopper, staff  # noqa: F401
+
 LOCAL_ORIGIN = "http://localhost:3000"
 API_HEADERS = ["Authorization", "Content-Type", "X-CSRFToken", "X-Cart-Token", "Idempotency-Key"]
 
 
 # Each test here works on records of its own, so the module shares one set of tables
 # (see tests/api/conftest.py).
-SHARED_TABLES = True
 
 
 def listed(value: str) -> set[str]:

@@ -1,6 +1,7 @@
 """A request authenticated by the session cookie with an unsafe method
 must carry X-CSRFToken equal to the csrftoken cookie, else 403; header tokens need none.
 Every test logs in a user of its own, so the module shares one set of tables."""
+# ruff: noqa: F811  (test parameters name the fixtures imported from module_tables)
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
+# Tables emptied once per module: these fixtures replace the per-test ones of the same names.
+from module_tables import api, shopper, staff  # noqa: F401
 
 CSRF_FAILED = {"detail": "CSRF Failed: CSRF token missing or incorrect."}
 
@@ -34,7 +38,6 @@ serial = itertools.count(1)
 
 # Each test here works on records of its own, so the module shares one set of tables
 # (see tests/api/conftest.py).
-SHARED_TABLES = True
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """GET /api/docs/: Swagger UI over /api/schema/, with every file it needs served by the
 API itself under a strict Content-Security-Policy."""
+# ruff: noqa: F811  (test parameters name the fixtures imported from module_tables)
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-SHARED_TABLES = True  # nothing here writes
+# Tables emptied once per module: these fixtures replace the per-test ones of the same names.
+from module_tables import api, shopper, staff  # noqa: F401
+
 ASSETS = {
     "swagger-ui-bundle.js": "text/javascript",
     "swagger-ui.css": "text/css",

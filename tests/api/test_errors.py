@@ -1,5 +1,6 @@
 """Paths, path ids and the error statuses and bodies of malformed
 requests. Nothing here writes, so the module shares one set of tables."""
+# ruff: noqa: F811  (test parameters name the fixtures imported from module_tables)
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from typing import Any
 
 import pytest
 
+# Tables emptied once per module: these fixtures replace the per-test ones of the same names.
+from module_tables import api, shopper, staff  # noqa: F401
+
 NOT_FOUND = {"detail": "Not found."}
 BAD_CREDENTIALS = {"non_field_errors": ["Unable to log in with provided credentials."]}
 
 
 # Each test here works on records of its own, so the module shares one set of tables
 # (see tests/api/conftest.py).
-SHARED_TABLES = True
 
 
 @pytest.fixture(scope="module", autouse=True)

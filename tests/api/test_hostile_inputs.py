@@ -2,6 +2,7 @@
 cannot store, booleans for numbers, control characters, look-alike usernames, bodies
 with several problems, malformed bodies. Each is a 4xx in DRF's shape, never a 500 and
 never a silent acceptance, and no message shows the code's internals."""
+# ruff: noqa: F811  (test parameters name the fixtures imported from module_tables)
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ import uuid
 from typing import Any
 
 import pytest
-from conftest import PASSWORD, Api, Catalog, People, next_link
+from helpers import PASSWORD, Api, Catalog, People, next_link
+
+# Tables emptied once per module: these fixtures replace the per-test ones of the same names.
+from module_tables import api, shopper, staff  # noqa: F401
 
 from chalicelib.domain.numbers import MAX_ID
 
 # Each test works on records of its own (unique names), so the module shares one set of
 # tables (see tests/api/conftest.py).
-SHARED_TABLES = True
 
 THIRTY_NINE_DIGITS = "1" * 39
 TOO_LARGE = f"Ensure this value is less than or equal to {MAX_ID}."

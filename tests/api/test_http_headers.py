@@ -1,6 +1,7 @@
 """Headers clients and caches rely on: HEAD as GET without a body, Allow on every 405,
 nosniff everywhere, private responses never stored, and the CORS headers scripts may
 read."""
+# ruff: noqa: F811  (test parameters name the fixtures imported from module_tables)
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Api, Catalog, People
+from helpers import Api, Catalog, People
+
+# Tables emptied once per module: these fixtures replace the per-test ones of the same names.
+from module_tables import api, shopper, staff  # noqa: F401
 
 from chalicelib.api.routing import OPERATIONS, allowed_methods
 
-SHARED_TABLES = True
 ORIGIN = "http://localhost:3000"
 
 

@@ -62,11 +62,6 @@ def through_api_gateway(
 
 
 @pytest.fixture
-def jackets(catalog: Any) -> dict[str, Any]:
-    return catalog.category("Jackets")  # type: ignore[no-any-return]
-
-
-@pytest.fixture
 def with_image(staff: Any, jackets: dict[str, Any]) -> dict[str, Any]:
     fields = {**PRODUCT_FIELDS, "category": jackets["id"]}
     reply = send_form(staff, "POST", "/api/products/", fields, {"image": ("old.png", png())})

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from helpers import PASSWORD
 
-PASSWORD = "correct-horse-9"
 WINDOW_SECONDS = 15 * 60
 
 

@@ -95,9 +95,7 @@ def test_a_created_order_links_to_its_operations(document):
 
 def test_a_guest_cart_token_links_to_the_cart_operations(document):
     links = document["paths"]["/api/cart/guest/"]["post"]["responses"]["201"]["links"]
-    assert links["GetItems"]["parameters"] == {
-        "header.X-Cart-Token": "$response.body#/cart_token"
-    }
+    assert links["GetItems"]["parameters"] == {"header.X-Cart-Token": "$response.body#/cart_token"}
 
 
 def test_every_link_names_an_operation_of_the_document(document):

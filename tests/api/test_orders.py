@@ -16,17 +16,12 @@ ITEM_FIELDS = {"id", "product", "product_name", "product_image", "quantity", "pr
 
 
 @pytest.fixture
-def jackets(catalog: Any) -> int:
-    return int(catalog.category("Jackets")["id"])
-
-
-@pytest.fixture
-def jacket(catalog: Any, jackets: int) -> dict[str, Any]:
+def jacket(catalog: Any, jackets: dict[str, Any]) -> dict[str, Any]:
     return catalog.product(jackets, "White Jacket", price="1400.00", stock=20)  # type: ignore[no-any-return]
 
 
 @pytest.fixture
-def scarf(catalog: Any, jackets: int) -> dict[str, Any]:
+def scarf(catalog: Any, jackets: dict[str, Any]) -> dict[str, Any]:
     return catalog.product(jackets, "Wool Scarf", price="0.10", stock=9)  # type: ignore[no-any-return]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-PASSWORD = "correct-horse-9"
+from helpers import PASSWORD
 
 
 def stored_hash(user_id: int) -> str:

@@ -1,5 +1,6 @@
 """The product list, its filters, orderings and pages, over one
 shelf of products that every test here only reads."""
+# ruff: noqa: F811  (test parameters name the fixtures imported from module_tables)
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+# Tables emptied once per module: these fixtures replace the per-test ones of the same names.
+from module_tables import api, shopper, staff  # noqa: F401
 
 # name, description, price, stock, color, size, category
 SHELF = [
@@ -20,7 +24,6 @@ SHELF = [
 
 # Each test here works on records of its own, so the module shares one set of tables
 # (see tests/api/conftest.py).
-SHARED_TABLES = True
 
 
 @pytest.fixture(scope="module")

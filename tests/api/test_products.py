@@ -1,5 +1,6 @@
 """Creating, reading, changing and deleting products. Every test works
 on a category and products of its own, so the module shares one set of tables."""
+# ruff: noqa: F811  (test parameters name the fixtures imported from module_tables)
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import re
 from typing import Any
 
 import pytest
+
+# Tables emptied once per module: these fixtures replace the per-test ones of the same names.
+from module_tables import api, shopper, staff  # noqa: F401
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 NOT_FOUND = {"detail": "Not found."}
@@ -18,12 +22,6 @@ PRODUCT_FIELDS = {
 
 # Each test here works on records of its own, so the module shares one set of tables
 # (see tests/api/conftest.py).
-SHARED_TABLES = True
-
-
-@pytest.fixture
-def jackets(catalog: Any) -> dict[str, Any]:
-    return catalog.category("Jackets")
 
 
 @pytest.fixture

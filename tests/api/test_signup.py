@@ -1,5 +1,6 @@
 """Public signup, `POST /api/users/`. Every test signs up names of its
 own, so the module shares one set of tables."""
+# ruff: noqa: F811  (test parameters name the fixtures imported from module_tables)
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import re
 from typing import Any
 
 import pytest
+from helpers import PASSWORD
 
-PASSWORD = "correct-horse-9"
+# Tables emptied once per module: these fixtures replace the per-test ones of the same names.
+from module_tables import api, shopper, staff  # noqa: F401
+
 USER_FIELDS = {
     "id", "username", "first_name", "last_name", "email", "phone", "address", "created_at",
     "is_staff",
@@ -20,7 +24,6 @@ serial = itertools.count(1)
 
 # Each test here works on records of its own, so the module shares one set of tables
 # (see tests/api/conftest.py).
-SHARED_TABLES = True
 
 
 def fresh(prefix: str = "shopper") -> str:

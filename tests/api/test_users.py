@@ -1,4 +1,5 @@
 """Listing, reading, changing and deleting users."""
+# ruff: noqa: F811  (test parameters name the fixtures imported from module_tables)
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ import itertools
 from typing import Any
 
 import pytest
+from helpers import PASSWORD
 
-PASSWORD = "correct-horse-9"
+# Tables emptied once per module: these fixtures replace the per-test ones of the same names.
+from module_tables import api, shopper, staff  # noqa: F401
+
 serial = itertools.count(1)
 
 
 # Each test here works on records of its own, so the module shares one set of tables
 # (see tests/api/conftest.py).
-SHARED_TABLES = True
 
 
 @pytest.fixture

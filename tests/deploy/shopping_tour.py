@@ -7,8 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from chalice.test import Client
-
-PASSWORD = "correct-horse-9"
+from helpers import PASSWORD
 
 
 class Caller:

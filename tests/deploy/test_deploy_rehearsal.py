@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 import pytest
 from api_gateway import Routes, proxy_event
 from cloudformation import lint
+from helpers import PASSWORD
 from rehearsal import REHEARSAL_ORIGIN, Rehearsal
 
 STACK = "shop-api-dev"
-PASSWORD = "correct-horse-9"
 # What the emulator's CloudFormation cannot create, so the rehearsal leaves it out (the
 # deploy prints each with its reason); the template tests cover these resources.
 LEFT_OUT_TYPES = {

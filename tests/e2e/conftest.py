@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import requests
+from helpers import PASSWORD
 
 from chalicelib.local.emulator import LOOPBACK, free_ports
 
@@ -27,7 +28,6 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 30.0
 SHUTDOWN_TIMEOUT = 5.0
 REQUEST_TIMEOUT = 30.0
-PASSWORD = "correct-horse-9"
 
 # tests/conftest.py puts the whole test session in the `test` stage, and the `emulator`
 # fixture points AWS_ENDPOINT_URL at its own moto server; the stack must run as

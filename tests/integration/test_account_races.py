@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
+from helpers import PASSWORD
 from lagging_indexes import indexes_frozen
 
 from chalicelib.config import get_settings
@@ -19,7 +20,6 @@ from chalicelib.errors import AuthenticationFailed, InvalidInput
 from chalicelib.services import accounts, auth
 from chalicelib.store import users
 
-PASSWORD = "correct-horse-9"
 ADDRESS = "203.0.113.7"
 Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from helpers import PASSWORD
 
 from chalicelib.domain.accounts import NewUser
 from chalicelib.domain.cart import GuestCartOwner, UserCartOwner
@@ -21,7 +22,6 @@ from chalicelib.services import orders as order_service
 from chalicelib.services.orders import Idempotency, Recorded, Reply
 
 Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]
-PASSWORD = "correct-horse-9"
 SHOPPERS = 10
 STOCK = 4
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from helpers import PASSWORD
 
 from chalicelib.domain.accounts import NewUser, UserChanges
 from chalicelib.domain.catalog import CategoryChanges, NewProduct, ProductChanges, ProductQuery
@@ -19,9 +20,8 @@ from chalicelib.services import accounts, auth, catalog
 from chalicelib.store import users
 
 if TYPE_CHECKING:
-    from conftest import DynamoDBCalls
+    from call_recorder import DynamoDBCalls
 
-PASSWORD = "correct-horse-9"
 ADDRESS = "203.0.113.7"
 CATALOG_SIZE = 12
 

@@ -6,6 +6,7 @@ import copy
 from dataclasses import dataclass
 
 import pytest
+from helpers import PASSWORD
 
 from chalicelib.config import get_settings
 from chalicelib.domain.entities import User
@@ -13,7 +14,6 @@ from chalicelib.errors import InvalidInput, Throttled
 from chalicelib.services import auth
 from chalicelib.store import users
 
-PASSWORD = "correct-horse-9"
 ADDRESS = "203.0.113.7"
 WINDOW = 15 * 60
 

@@ -13,7 +13,7 @@ from chalicelib.domain.entities import Category, Product, User
 from chalicelib.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from conftest import DynamoDBCalls
+    from call_recorder import DynamoDBCalls
 from chalicelib.services.catalog import create_category, create_product, list_products
 
 # Equal prices and names (also differing only in case), and names where one begins another,

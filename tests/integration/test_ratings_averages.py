@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from helpers import PASSWORD
 
 from chalicelib.domain.accounts import NewUser, UserChanges
 from chalicelib.domain.catalog import NewProduct
@@ -17,7 +18,6 @@ from chalicelib.errors import NotFound, PermissionDenied
 from chalicelib.services import accounts, catalog, ratings
 from chalicelib.store import ratings as rating_store
 
-PASSWORD = "correct-horse-9"
 Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]
 
 

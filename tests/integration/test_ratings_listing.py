@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pytest
+from helpers import PASSWORD
 
 from chalicelib.domain.accounts import NewUser
 from chalicelib.domain.catalog import NewProduct
@@ -15,9 +16,7 @@ from chalicelib.errors import InvalidInput
 from chalicelib.services import accounts, catalog, ratings
 
 if TYPE_CHECKING:
-    from conftest import DynamoDBCalls
-
-PASSWORD = "correct-horse-9"
+    from call_recorder import DynamoDBCalls
 
 
 @pytest.fixture

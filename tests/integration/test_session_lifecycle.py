@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from helpers import PASSWORD
 
 from chalicelib.domain.accounts import NewUser, UserChanges
 from chalicelib.domain.clock import utc_now
@@ -14,7 +15,6 @@ from chalicelib.errors import AuthenticationFailed, InvalidInput
 from chalicelib.services import accounts, auth
 from chalicelib.store import sessions
 
-PASSWORD = "correct-horse-9"
 ADDRESS = "203.0.113.7"
 
 

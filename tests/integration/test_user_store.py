@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
+from helpers import PASSWORD
 
 from chalicelib.domain.accounts import NewUser, UserChanges
 from chalicelib.domain.entities import User
@@ -15,7 +16,6 @@ from chalicelib.store import users
 from chalicelib.store.users import USERNAME_TAKEN
 
 Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]
-PASSWORD = "correct-horse-9"
 
 
 def signup_as(username: str, email: str) -> Callable[[], User]:

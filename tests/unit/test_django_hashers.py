@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from django_dump import django_argon2, django_bcrypt_sha256, django_pbkdf2, django_scrypt
+from helpers import PASSWORD
 
 from chalicelib.domain import passwords
 
-PASSWORD = "correct-horse-9"
 CONFIGURED = 1000
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
