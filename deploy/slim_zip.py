@@ -74,6 +74,11 @@ def slim(archive: Path) -> tuple[int, int]:
         for entry in source.infolist():
             if is_unused_model(entry.filename) or entry.filename.startswith(LOCAL_ONLY):
                 continue
+            if "__pycache__/" in entry.filename:
+                # chalice copies the app's source folders with their bytecode caches, which
+                # may hold modules since removed (or local-only ones); fresh bytecode of
+                # exactly the packaged sources is added below.
+                continue
             content = source.read(entry)
             target.writestr(entry, content, compress_type=entry.compress_type)
             if entry.filename.endswith(".py"):
