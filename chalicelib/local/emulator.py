@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import io
+import json
 import logging
 import os
 import socket
@@ -59,6 +61,57 @@ def may_write(environ: dict[str, Any]) -> bool:
     if target:
         return not target.partition(".")[2].startswith(READ_ONLY_TARGETS)
     return environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+
+
+TRANSACT_WRITE = "DynamoDB_20120810.TransactWriteItems"
+# How long DynamoDB remembers a TransactWriteItems' ClientRequestToken.
+TOKEN_MEMORY_SECONDS = 600
+
+
+class TransactionReplay:
+    """DynamoDB's idempotency of TransactWriteItems, which moto lacks.
+
+    botocore gives every TransactWriteItems a ClientRequestToken and sends the same one
+    again when it retries (after a timeout, say). DynamoDB answers such a repeat within
+    ten minutes with the first answer and applies nothing twice; moto applies it again,
+    where every ``attribute_not_exists`` condition of the first attempt now fails. Under
+    load (a read timeout whose request had landed) that turned a signup, a login or a new
+    product into an error locally that cannot happen on AWS. This remembers the answer
+    of each successful transaction by its token and gives it again to a repeat."""
+
+    def __init__(self) -> None:
+        self._answers: dict[str, tuple[float, bytes, str, list[tuple[str, str]], bytes]] = {}
+
+    def __call__(self, app: Callable[..., Any]) -> Callable[..., Any]:
+        def handle(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+            if environ.get("HTTP_X_AMZ_TARGET") != TRANSACT_WRITE:
+                return app(environ, start_response)
+            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            environ["wsgi.input"] = io.BytesIO(body)
+            token = str(json.loads(body or b"{}").get("ClientRequestToken") or "")
+            now = time.monotonic()
+            self._answers = {
+                key: answer
+                for key, answer in self._answers.items()
+                if now - answer[0] < TOKEN_MEMORY_SECONDS
+            }
+            remembered = self._answers.get(token)
+            if remembered is not None and remembered[1] == body:
+                _, _, status, headers, answer = remembered
+                start_response(status, headers)
+                return [answer]
+            captured: dict[str, Any] = {}
+
+            def capture(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+                captured.update(status=status, headers=headers)
+                return start_response(status, headers, *args)
+
+            answer = b"".join(app(environ, capture))
+            if token and str(captured.get("status", "")).startswith("200"):
+                self._answers[token] = (now, body, captured["status"], captured["headers"], answer)
+            return [answer]
+
+        return handle
 
 
 def join_promptly(thread: threading.Thread, timeout: float | None = None) -> None:
@@ -133,7 +186,9 @@ class Emulator:
 
         # One line per emulated call would drown the API's own request log.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        app = self._one_request_at_a_time(DomainDispatcherApplication(create_backend_app))
+        app = self._one_request_at_a_time(
+            TransactionReplay()(DomainDispatcherApplication(create_backend_app))
+        )
         with listening_socket(self.port) as sock:
             # werkzeug serves a duplicate of the socket.
             self._server = make_server(
