@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -31,16 +33,27 @@ from rehearsal import (
 
 @pytest.fixture(scope="session")
 def packaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("package") / "prod"
-    result = subprocess.run(
-        [str(TOOLS / "python"), "-m", "deploy.package", "--stage", "prod", str(output)],
-        cwd=PROJECT_ROOT,
-        env=clean_environment(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    """Built once per run, also when the test files that need it run in different
+    pytest-xdist workers: the first one builds it, under a lock, into the run's shared
+    temporary folder; the others wait for it and reuse it. The tests only read it."""
+    session_root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        session_root = session_root.parent  # the run's folder, shared by its workers
+    output = session_root / "package-prod"
+    built = session_root / "package-prod.built"
+    with open(session_root / "package-prod.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            result = subprocess.run(
+                [str(TOOLS / "python"), "-m", "deploy.package", "--stage", "prod", str(output)],
+                cwd=PROJECT_ROOT,
+                env=clean_environment(),
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert result.returncode == 0, result.stdout + result.stderr
+            built.touch()
     return output
 
 

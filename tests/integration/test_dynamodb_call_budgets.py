@@ -35,8 +35,17 @@ class Shop:
     shopper_token: str
 
 
-@pytest.fixture
-def shop(staff: User, shopper: User, category: Category) -> Shop:
+@pytest.fixture(scope="module")
+def saved_shop(emulator: Any) -> tuple[Shop, Callable[[], None]]:
+    """The shop, written once for the module, and what puts it back as it was."""
+    from emptied import empty_store, saved_store
+
+    empty_store(emulator)
+    staff = accounts.create_superuser("staff", "staff@example.com", PASSWORD)
+    shopper = accounts.signup(
+        NewUser(username="shopper", email="shopper@example.com", password=PASSWORD)
+    )
+    category = catalog.create_category("Jackets")
     products = [
         catalog.create_product(
             NewProduct(
@@ -50,7 +59,15 @@ def shop(staff: User, shopper: User, category: Category) -> Shop:
         for number in range(CATALOG_SIZE)
     ]
     token = auth.login("shopper", PASSWORD, ADDRESS).token
-    return Shop(staff, shopper, category, products, token)
+    return Shop(staff, shopper, category, products, token), saved_store()
+
+
+@pytest.fixture
+def shop(store: None, saved_shop: tuple[Shop, Callable[[], None]]) -> Shop:
+    """The module's shop, as it was before any test changed it (some paths write)."""
+    written, restore = saved_shop
+    restore()
+    return written
 
 
 def calls_of(recorder: DynamoDBCalls, path: Callable[[], Any]) -> list[str]:
