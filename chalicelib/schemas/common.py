@@ -92,9 +92,10 @@ LINE_PATTERN = rf"^[^{_CC}]*$"
 TEXT_PATTERN = rf"^[^{_CC_BUT_LINE_BREAKS}]*$"
 NOT_BLANK_LINE_PATTERN = rf"^[^{_CC}]*[^{_CC}{_SPACES}][^{_CC}]*$"
 NOT_BLANK_TEXT_PATTERN = rf"^[^{_CC_BUT_LINE_BREAKS}]*[^{_CC}{_SPACES}][^{_CC_BUT_LINE_BREAKS}]*$"
-# Surrounding whitespace (str.strip()'s: these and tab, line breaks, U+001C-U+001F,
-# U+0085) is stripped before the address is checked.
-_STRIPPED = rf"\t\n\x0b\x0c\r\x1c-\x1f\x85{_SPACES}"
+# Surrounding whitespace (Unicode's White_Space, which the validator strips: these and
+# tab, line breaks, U+0085) is stripped before the address is checked. U+001C-U+001F,
+# whitespace to Python's str.strip() but not to Unicode, stay and are refused.
+_STRIPPED = rf"\t\n\x0b\x0c\r\x85{_SPACES}"
 _EMAIL_PART = rf"[^@{_CC}{_SPACES}]+"
 EMAIL_SCHEMA_PATTERN = rf"^[{_STRIPPED}]*{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}[{_STRIPPED}]*$"
 # Money in responses: a decimal string with two places.

@@ -204,19 +204,25 @@ def start_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StartStack
         stack.kill()
 
 
-@pytest.fixture(scope="module")
-def stack(start_stack: StartStack) -> Iterator[Stack]:
-    """The module's stack, as `make run` starts it; stopped with SIGTERM at the end."""
-    running = start_stack()
-    yield running
-    running.assert_stops_cleanly()
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """One stack per test process, as `make run` starts it, shared by the modules that
+    only drive it over HTTP (each makes the records it needs); stopped with SIGTERM at
+    the end. Starting a stack costs seconds of CPU, which per module dominated the run."""
+    running = Stack(tmp_path_factory.mktemp("stack") / "output.log")
+    try:
+        running.wait_until_healthy()
+        yield running
+        running.assert_stops_cleanly()
+    finally:
+        running.kill()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_staff(stack: Stack) -> dict[str, str]:
     return stack.login("admin", "admin-local-only")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_shopper(stack: Stack) -> dict[str, str]:
     return stack.login("shopper", "shopper-local-only")
