@@ -50,6 +50,11 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
+# The quick loop while working (about 30 s): lint, types and the unit tests. Add the test
+# files of what you change: .venv/bin/python -m pytest tests/api/test_products.py
+unit: $(INSTALLED) lint typecheck
+	$(BIN)/python -m pytest -n auto tests/unit
+
 bench: $(INSTALLED)
 	$(BIN)/python manage.py bench
 
