@@ -19,19 +19,15 @@ from __future__ import annotations
 
 import argparse
 import base64
-import contextlib
 import json
-import logging
 import math
-import os
 import re
-import shutil
 import statistics
 import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -964,21 +960,6 @@ def _item_sizes(pricer: Pricer) -> dict[str, dict[str, float]]:
     return stats
 
 
-@contextlib.contextmanager
-def _app_logs_quiet() -> Iterator[None]:
-    """The app logs a JSON line per request; while measuring, only warnings get through.
-    Importing the app configures its logging, so the level is set after that."""
-    import app  # noqa: F401
-
-    logger = logging.getLogger("shop")
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
 def _without_token(access: dict[str, Any]) -> dict[str, Any]:
     """A session's key is the hash of a (throwaway) token: not worth committing."""
     if access["target"] == "sessions":
@@ -988,19 +969,16 @@ def _without_token(access: dict[str, Any]) -> dict[str, Any]:
 
 def measure(rounds: int) -> dict[str, Any]:
     """Needs no running emulator: starts its own, on a free port, with empty tables."""
-    from benchmarks.run import BENCH_ENVIRONMENT
+    from benchmarks.emulated import emulated_stage
 
-    scratch = Path(tempfile.mkdtemp(prefix="cost-model-"))
-    os.environ.update(BENCH_ENVIRONMENT)
-    # moto's recorder reads its file's path when moto is imported.
-    os.environ["MOTO_RECORDER_FILEPATH"] = str(scratch / "moto-recording")
-    try:
-        return _measure(rounds)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    with (
+        tempfile.TemporaryDirectory(prefix="cost-model-") as scratch,
+        emulated_stage(Path(scratch)) as emulator,
+    ):
+        return _measure(emulator.url, rounds)
 
 
-def _measure(rounds: int) -> dict[str, Any]:
+def _measure(emulator_url: str, rounds: int) -> dict[str, Any]:
     from unittest import mock
 
     import boto3
@@ -1008,39 +986,29 @@ def _measure(rounds: int) -> dict[str, Any]:
 
     import benchmarks.calls
     from benchmarks.calls import PASSWORD, measure_calls
-    from chalicelib.config import get_settings, reset_settings
-    from chalicelib.local.emulator import Emulator, free_ports, use_emulator_credentials
-    from chalicelib.store.setup import create_bucket, create_tables
+    from benchmarks.run import app_logs_held_back
+    from chalicelib.config import get_settings
 
-    use_emulator_credentials()
-    emulator = Emulator(free_ports(1)[0]).start()
-    os.environ["AWS_ENDPOINT_URL"] = emulator.url
-    reset_settings()
-    try:
-        create_tables()
-        create_bucket()
-        client = boto3.client("dynamodb", endpoint_url=emulator.url, region_name="us-east-1")
-        pricer = Pricer(client, get_settings().table_name(""))
-        priced: list[list[Access]] = []
-        counter = _pricing_counter(pricer, priced)
-        with _app_logs_quiet():
-            from app import app
+    client = boto3.client("dynamodb", endpoint_url=emulator_url, region_name="us-east-1")
+    pricer = Pricer(client, get_settings().table_name(""))
+    priced: list[list[Access]] = []
+    counter = _pricing_counter(pricer, priced)
+    with app_logs_held_back():
+        from app import app
 
-            with mock.patch.object(benchmarks.calls, "EmulatorCallCounter", counter):
-                measurements = measure_calls(emulator.url)
-            with Client(app, stage_name="test") as http:
-                login = {"username": "bench", "password": PASSWORD}
-                answer = http.http.post(
-                    "/api/auth/login/",
-                    body=json.dumps(login),
-                    headers={"Content-Type": "application/json"},
-                )
-                token = json.loads(answer.body)["token"]
-            scenarios = [m.scenario for m in measurements]
-            timings = _time_requests(app, scenarios, token, rounds)
-        sizes = _item_sizes(pricer)
-    finally:
-        emulator.stop()
+        with mock.patch.object(benchmarks.calls, "EmulatorCallCounter", counter):
+            measurements = measure_calls(emulator_url)
+        with Client(app, stage_name="test") as http:
+            login = {"username": "bench", "password": PASSWORD}
+            answer = http.http.post(
+                "/api/auth/login/",
+                body=json.dumps(login),
+                headers={"Content-Type": "application/json"},
+            )
+            token = json.loads(answer.body)["token"]
+        scenarios = [m.scenario for m in measurements]
+        timings = _time_requests(app, scenarios, token, rounds)
+    sizes = _item_sizes(pricer)
     requests = {}
     for measurement, accesses in zip(measurements, priced, strict=True):
         label = measurement.scenario.label

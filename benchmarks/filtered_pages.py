@@ -164,32 +164,22 @@ def report(measurements: list[FilteredList]) -> str:
 
 def main() -> int:
     """``python -m benchmarks.filtered_pages``: both catalog sizes on a fresh emulator."""
-    import os
     import tempfile
+    from pathlib import Path
 
-    os.environ.update(
-        {"STAGE": "test", "TABLE_PREFIX": "shop-bench-", "PASSWORD_ITERATIONS": "1000"}
-    )
-    os.environ.setdefault("MOTO_RECORDER_FILEPATH", tempfile.mktemp(prefix="moto-recording-"))
-    from chalicelib.config import reset_settings
-    from chalicelib.local.emulator import Emulator, free_ports, use_emulator_credentials
-    from chalicelib.store.setup import create_tables
+    from benchmarks.emulated import emulated_stage
     from chalicelib.timeouts import PYNAMODB_CLIENT_SETTINGS
 
     # The emulator sorts a whole index for every Query: at 10,000 products one takes
     # seconds, where DynamoDB answers in milliseconds.
     PYNAMODB_CLIENT_SETTINGS["read_timeout_seconds"] = 120
-    use_emulator_credentials()
-    emulator = Emulator(free_ports(1)[0]).start()
-    os.environ["AWS_ENDPOINT_URL"] = emulator.url
-    reset_settings()
-    try:
-        create_tables()
+    with (
+        tempfile.TemporaryDirectory(prefix="filtered-pages-") as scratch,
+        emulated_stage(Path(scratch)) as emulator,
+    ):
         # The larger catalog rewrites every product of the smaller one (same ids).
         for size in (100, CATALOG_SIZE):
             print(report(measure_filtered_pages(emulator.url, size)), flush=True)
-    finally:
-        emulator.stop()
     return 0
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -23,12 +22,8 @@ if TYPE_CHECKING:
     from benchmarks.calls import Measurement
     from benchmarks.cold_start import ColdStart, Spread
 
-BENCH_ENVIRONMENT = {
-    "STAGE": "test",
-    "TABLE_PREFIX": "shop-bench-",
-    "MEDIA_BUCKET": "shop-bench-media",
-    "PASSWORD_ITERATIONS": "1000",
-}
+from benchmarks.emulated import emulated_stage
+
 # measure_calls fills empty tables, so its first product gets the first id.
 FIRST_PRODUCT_ID = 1
 OK = "ok"
@@ -116,24 +111,12 @@ def _show_progress(done: int, total: int) -> None:
 
 
 def bench(scratch: Path, rounds: int) -> int:
-    os.environ.update(BENCH_ENVIRONMENT)
-    # moto's recorder reads its file's path when moto is imported.
-    os.environ["MOTO_RECORDER_FILEPATH"] = str(scratch / "moto-recording")
+    with emulated_stage(scratch) as emulator:
+        from benchmarks.calls import measure_calls
+        from benchmarks.cold_start import measure_cold_start
+        from benchmarks.package_size import measure_package
+        from chalicelib.config import get_settings
 
-    from benchmarks.calls import measure_calls
-    from benchmarks.cold_start import measure_cold_start
-    from benchmarks.package_size import measure_package
-    from chalicelib.config import get_settings, reset_settings
-    from chalicelib.local.emulator import Emulator, free_ports, use_emulator_credentials
-    from chalicelib.store.setup import create_bucket, create_tables
-
-    use_emulator_credentials()
-    emulator = Emulator(free_ports(1)[0]).start()
-    os.environ["AWS_ENDPOINT_URL"] = emulator.url
-    reset_settings()
-    try:
-        create_tables()
-        create_bucket()
         with app_logs_held_back():
             measurements = measure_calls(emulator.url)
         calls_ok = _print_calls(measurements)
@@ -144,8 +127,6 @@ def bench(scratch: Path, rounds: int) -> int:
             rounds=rounds,
             progress=_show_progress,
         )
-    finally:
-        emulator.stop()
     cold_ok = _print_cold_start(cold)
     package_ok = _print_package(*measure_package())
     return 0 if (calls_ok and cold_ok and package_ok) else 1
