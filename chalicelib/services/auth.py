@@ -153,13 +153,11 @@ def login(username: str, password: str, client_address: str) -> LoginResult:
     except ConditionsFailed as failed:
         if failed.labels & {login_attempts.USERNAME_LIMIT, login_attempts.ADDRESS_LIMIT}:
             raise _throttled_now(counters, now) from failed
-        if failed.labels != {sessions.SESSION}:
-            # The user changed since it was read (only a re-hash writes it): the session
-            # is not started; the client may simply log in again.
-            raise WriteConflict() from failed
-        # Only the new session's "not there yet" failed: its token is fresh and random,
-        # so this very transaction was applied by an attempt whose answer was lost (a
-        # timed-out call that botocore sent again) and the login is done.
+        # The user changed since it was read (only a re-hash writes it): the session is
+        # not started; the client may simply log in again. (A resent transaction whose
+        # first answer was lost is answered from its ClientRequestToken, by DynamoDB and
+        # by the local emulator alike, so it never lands here.)
+        raise WriteConflict() from failed
     if rehash:
         user.version = (user.version or 0) + 1
     return LoginResult(token=token, session=session, user=user)
