@@ -11,7 +11,6 @@ process at once (the previous snapshot stays intact, see persistence).
 from __future__ import annotations
 
 import errno
-import gc
 import os
 import signal
 import sys
@@ -262,7 +261,10 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     exit_code = main(sys.argv[1:])
-    # Everything is stopped. The interpreter's final garbage collections would walk the
-    # emulator's whole state and delay the exit by seconds; frozen objects are skipped.
-    gc.freeze()
-    sys.exit(exit_code)
+    # Everything is stopped and saved. The interpreter's finalization would walk the
+    # emulator's whole state (seconds), and daemon threads still parked in a library at
+    # that moment can abort the process ("FATAL: exception not rethrown", exit -6, seen
+    # after a Ctrl-C during start-up). Nothing is left for it to do: leave at once.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(exit_code)
