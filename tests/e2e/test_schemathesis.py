@@ -2,9 +2,9 @@
 check, its examples, coverage, fuzzing and stateful phases, authenticated per operation
 as staff, as a customer or with a guest cart (tests/e2e/schemathesis_hooks.py).
 
-`make test` runs a bounded pass; `make fuzz` a deeper one (SHOP_FUZZ_DEEP=1). The seed is
-random per run and printed with the command that replays it against a stack
-(SHOP_FUZZ_SEED=<seed> replays the same run here)."""
+`make test` runs a bounded pass with a fixed seed; `make fuzz` a deeper one
+(SHOP_FUZZ_DEEP=1) with a random seed. The seed is printed with the command that replays
+it against a stack (SHOP_FUZZ_SEED=<seed> replays the same run here)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ DEEP = os.environ.get("SHOP_FUZZ_DEEP") == "1"
 # Bounded for `make test` (about a minute on 2 cores); `make fuzz` goes deeper.
 MAX_EXAMPLES = 100 if DEEP else 4
 MAX_TIME = 900 if DEEP else 30
+# The bounded pass of `make test` uses one seed, so that CI is repeatable: a random seed
+# turned runs red on findings unrelated to the change under test. `make fuzz` (and
+# SHOP_FUZZ_SEED=<seed>) explores; what it finds is fixed, then may become this seed.
+SEED = 494479284
 # The API documents itself only; the docs page's assets are static files.
 EXCLUDED_PATHS = r"^/api/docs/"
 
@@ -56,7 +60,7 @@ def schemathesis_command(stack: Stack, seed: int) -> list[str]:
 
 
 def test_schemathesis_finds_no_failure(stack: Stack) -> None:
-    seed = int(os.environ.get("SHOP_FUZZ_SEED") or random.randrange(2**31))
+    seed = int(os.environ.get("SHOP_FUZZ_SEED") or (random.randrange(2**31) if DEEP else SEED))
     stack.signup("fuzz-customer")
     environment = {
         **os.environ,
