@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 import requests
 
+from tests.helpers import retried_while_busy
+
 pytestmark = pytest.mark.e2e
 
 # A running `python -m chalicelib.local.stack` and the function that starts one (see
@@ -76,8 +78,10 @@ class Racer:
         assert self.session.get(f"{stack.url}/api/health/", timeout=REQUEST_TIMEOUT).ok
 
     def post(self, path: str, body: Any, **headers: str) -> requests.Response:
-        return self.session.post(
-            f"{self.stack.url}{path}", json=body, headers=headers, timeout=REQUEST_TIMEOUT
+        return retried_while_busy(
+            lambda: self.session.post(
+                f"{self.stack.url}{path}", json=body, headers=headers, timeout=REQUEST_TIMEOUT
+            )
         )
 
 

@@ -11,6 +11,8 @@ import pytest
 import requests
 from sample_images import image_bytes
 
+from tests.helpers import retried_while_busy
+
 pytestmark = pytest.mark.e2e
 
 RATERS = 10
@@ -51,7 +53,9 @@ def test_many_users_rating_one_product_at_once_leave_an_exact_average(stack, dem
 
     def rate(headers: dict[str, str], value: int) -> int:
         path = f"/api/products/{product['id']}/rate/"
-        return stack.post(path, {"rating": value}, headers=headers).status_code
+        return retried_while_busy(
+            lambda: stack.post(path, {"rating": value}, headers=headers)
+        ).status_code
 
     with ThreadPoolExecutor(max_workers=RATERS) as pool:
         statuses = list(pool.map(rate, raters, values))

@@ -9,19 +9,19 @@ answer belongs to whoever asked.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
+from tests.helpers import retried_while_busy
+
 pytestmark = pytest.mark.e2e
 
 USERS = 8
 CLIENTS_PER_USER = 5
 REQUESTS_PER_CLIENT = 5  # 8 x 5 x 5 = 200 overlapping requests
-BUSY_RETRIES = 3
 WHO_AM_I = ("/api/auth/user/", "/api/users/me/")
 
 # Chalice sets the request and the view reads it back a few microseconds later, so a
@@ -58,18 +58,6 @@ def clients(stack, logged_in) -> Iterator[list[tuple[str, requests.Session]]]:
         client.close()
 
 
-def get_retrying_when_busy(client: requests.Session, url: str) -> requests.Response:
-    """GET as the contract tells a client to: a 503 means the database is busy (here: one
-    emulator process on a loaded CI machine, slower than the 2 s read timeout), so wait
-    Retry-After and ask again. A 503 says nothing about whose request was served."""
-    for _ in range(BUSY_RETRIES):
-        response = client.get(url, timeout=60)
-        if response.status_code != 503:
-            return response
-        time.sleep(float(response.headers.get("Retry-After", "1")))
-    return client.get(url, timeout=60)
-
-
 def test_concurrent_requests_each_see_their_own_caller(stack, clients):
     start_together = threading.Barrier(len(clients))
 
@@ -78,7 +66,8 @@ def test_concurrent_requests_each_see_their_own_caller(stack, clients):
         answers = []
         for number in range(REQUESTS_PER_CLIENT):
             path = WHO_AM_I[number % len(WHO_AM_I)]
-            response = get_retrying_when_busy(client, f"{stack.url}{path}")
+            url = f"{stack.url}{path}"
+            response = retried_while_busy(lambda: client.get(url, timeout=60))  # noqa: B023
             answered = response.json().get("username") if response.ok else response.text
             answers.append((path, response.status_code, answered))
         return answers
