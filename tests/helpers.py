@@ -134,6 +134,41 @@ class Catalog:
         assert reply.status == 201, reply.body
         return reply.body
 
+    def many_products(
+        self, category: dict[str, Any], count: int, price: str = "1.00", stock: int = 1
+    ) -> list[int]:
+        """The ids of ``count`` new products of ``category`` named P0, P1, ..., written as
+        the store writes a created product (its own record mapping, counted in the
+        category) but in one batch: for tests whose subject is having many products (a
+        full page, a 50-line cart), where a request per product would dominate the run."""
+        from decimal import Decimal
+
+        from chalicelib.domain.clock import utc_now
+        from chalicelib.domain.entities import Product
+        from chalicelib.store.id_blocks import reserve_ids
+        from chalicelib.store.models import CategoryRecord, ProductRecord
+        from chalicelib.store.products import to_record
+        from chalicelib.store.unit_of_work import leaving_version_alone
+
+        ids = reserve_ids("product", count)
+        with ProductRecord.batch_write() as batch:
+            for number, product_id in enumerate(ids):
+                product = Product(
+                    id=product_id,
+                    name=f"P{number}",
+                    price=Decimal(price),
+                    category_id=category["id"],
+                    category_name=category["name"],
+                    created_at=utc_now(),
+                    stock=stock,
+                )
+                record = to_record(product)
+                record.version = 1  # as the transaction of a created product stores it
+                batch.save(record)
+        category_record = leaving_version_alone(CategoryRecord(category["id"]))
+        category_record.update(actions=[CategoryRecord.product_count.add(count)])
+        return ids
+
 
 @dataclass
 class People:

@@ -123,7 +123,7 @@ def test_the_quantity_already_in_the_cart_counts_against_the_stock(shopper, jack
 
 
 def test_a_cart_holds_at_most_fifty_products(shopper, catalog, jackets) -> None:
-    product_ids = [catalog.product(jackets, f"P{n}", stock=1)["id"] for n in range(51)]
+    product_ids = catalog.many_products(jackets, 51)
     for product_id in product_ids[:50]:
         assert add(shopper, product_id).status == 201
 
@@ -134,7 +134,7 @@ def test_a_cart_holds_at_most_fifty_products(shopper, catalog, jackets) -> None:
 
 
 def test_a_deleted_products_line_leaves_room_for_another(shopper, catalog, jackets, staff):
-    product_ids = [catalog.product(jackets, f"P{n}", stock=1)["id"] for n in range(51)]
+    product_ids = catalog.many_products(jackets, 51)
     for product_id in product_ids[:50]:
         add(shopper, product_id)
     staff.delete(f"/api/products/{product_ids[0]}/")

@@ -80,7 +80,7 @@ def test_merging_over_the_stock_changes_nothing(api, shopper, guest, jacket) -> 
 
 
 def test_merging_past_fifty_lines_is_refused(api, shopper, guest, catalog, jackets) -> None:
-    product_ids = [catalog.product(jackets, f"P{n}", stock=1)["id"] for n in range(51)]
+    product_ids = catalog.many_products(jackets, 51)
     for product_id in product_ids[:50]:
         shopper.post("/api/cart/add_item/", {"product_id": product_id})
     fill_guest_cart(api, guest, (product_ids[50], 1))
