@@ -12,6 +12,13 @@ The architecture defaults to ``lambda_architecture`` in ``.chalice/config.json``
 Chalice downloads the wheels of the target platform, so a zip built for arm64 cannot be
 imported on an x86_64 machine: the deploy rehearsal in the tests builds for the machine
 it runs on. The Lambda runtime is the Python that runs this (chalice's rule), python3.13.
+
+Both steps keep what they made in ``.chalice/deployments`` for the next build: the
+installed dependencies, zipped, per requirements.txt, runtime and architecture (chalice
+itself names that zip after the app's source too, so every edit of the app would
+download, install and zip every dependency again), and the slimmed dependencies with
+their bytecode (``deploy/slim_zip.py``). A build then zips and compiles the app's own
+files only.
 """
 
 from __future__ import annotations
@@ -19,18 +26,22 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import hashlib
 import io
 import json
 import os
 import shutil
 import sys
+import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from deploy.slim_zip import slim
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+BUILD_CACHE = PROJECT_ROOT / ".chalice" / "deployments"
 MERGE_TEMPLATE = "deploy/resources.json"
 # SAM's AutoPublishAlias names the alias resource <function><"Alias"><alias name>.
 FUNCTION = "APIHandler"
@@ -56,21 +67,23 @@ def build(stage: str, output: Path, architecture: str | None = None) -> Path:
             "Python 3.13 (make clean && make PYTHON=python3.13 package)."
         )
     with _build_lock():
-        _chalice_package(stage, output, architecture)
+        dependencies = _chalice_package(stage, output, architecture)
         if not _intact(output / "deployment.zip"):
-            # chalice writes its dependency cache in place: a build that was interrupted
-            # leaves a broken zip that every later build would reuse. Build it anew.
-            shutil.rmtree(PROJECT_ROOT / ".chalice" / "deployments", ignore_errors=True)
-            _chalice_package(stage, output, architecture)
+            # A cache that was broken some other way (a full disk, an older build that
+            # wrote it in place) would break every later build: build it anew.
+            shutil.rmtree(BUILD_CACHE, ignore_errors=True)
+            dependencies = _chalice_package(stage, output, architecture)
     template_path = output / "sam.json"
     template = json.loads(template_path.read_text())
     call_the_alias(template)
     name_the_api(template)
     template_path.write_text(json.dumps(template, indent=1) + "\n")
     archive = output / "deployment.zip"
-    slim(archive)
+    slim(archive, BUILD_CACHE / "slim")
     missing = missing_requirements(archive)
     if missing:
+        # Not kept: the next build tries to download the missing wheels again.
+        dependencies.unlink(missing_ok=True)
         raise PackageError(
             "these pinned requirements have no wheel for Lambda "
             f"(manylinux, {RUNTIME}, the target architecture), so chalice left them out of "
@@ -82,10 +95,9 @@ def build(stage: str, output: Path, architecture: str | None = None) -> Path:
 @contextlib.contextmanager
 def _build_lock() -> Any:
     """One build at a time per checkout: concurrent builds (two terminals, parallel test
-    workers) would write chalice's cache of dependencies (.chalice/deployments) at once."""
-    cache = PROJECT_ROOT / ".chalice" / "deployments"
-    cache.mkdir(parents=True, exist_ok=True)
-    with (cache.parent / "deployments.lock").open("w") as lock:
+    workers) would install the same dependencies into the cache at once."""
+    BUILD_CACHE.mkdir(parents=True, exist_ok=True)
+    with (BUILD_CACHE.parent / "deployments.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
@@ -101,9 +113,10 @@ def _intact(archive: Path) -> bool:
         return False
 
 
-def _chalice_package(stage: str, output: Path, architecture: str | None) -> None:
+def _chalice_package(stage: str, output: Path, architecture: str | None) -> Path:
     """What ``chalice package --merge-template`` does, with the architecture overridable
-    (the CLI has no option for it)."""
+    (the CLI has no option for it) and the dependencies cached per requirements; returns
+    the cached zip of dependencies it used."""
     from chalice.cli.factory import CLIFactory
     from chalice.deploy.validate import validate_lambda_architecture
 
@@ -117,7 +130,11 @@ def _chalice_package(stage: str, output: Path, architecture: str | None) -> None
         overrides["lambda_architecture"] = architecture
     config = factory.create_config_obj(stage, user_provided_params=overrides)
     validate_lambda_architecture(config)
-    with _environment(environ):
+    with (
+        _environment(environ),
+        tempfile.TemporaryDirectory() as workdir,
+        _dependencies_cached_by_requirements(Path(workdir)) as used,
+    ):
         options = factory.create_package_options()
         packager = factory.create_app_packager(
             config, options, "cloudformation", "json", merge_template=MERGE_TEMPLATE
@@ -130,6 +147,58 @@ def _chalice_package(stage: str, output: Path, architecture: str | None) -> None
     text = log.getvalue()
     if text.strip():
         print(text.strip(), file=sys.stderr)
+    return used[0]
+
+
+@contextlib.contextmanager
+def _dependencies_cached_by_requirements(workdir: Path) -> Iterator[list[Path]]:
+    """chalice's packager, but with its zip of installed dependencies cached per
+    requirements.txt, runtime and architecture only (chalice adds the app's source to
+    that key, and installs everything again after each edit of the app). The package is
+    that zip with the app's files added, assembled in ``workdir``; the list yielded gets
+    the path of the cached zip."""
+    from chalice.deploy import deployer
+    from chalice.deploy.packager import LambdaDeploymentPackager
+
+    used: list[Path] = []
+
+    class Packager(LambdaDeploymentPackager):
+        def create_deployment_package(self, project_dir: str, python_version: str) -> str:
+            dependencies = self._dependencies(project_dir, python_version)
+            used.append(dependencies)
+            package = workdir / "deployment.zip"
+            shutil.copyfile(dependencies, package)
+            with zipfile.ZipFile(package, "a", zipfile.ZIP_DEFLATED) as archive:
+                self._add_app_files(archive, project_dir)
+            return str(package)
+
+        def _dependencies(self, project_dir: str, python_version: str) -> Path:
+            requirements = self._get_requirements_filename(project_dir)
+            vendor = os.path.join(project_dir, self._VENDOR_DIR)
+            digest = hashlib.sha256(Path(requirements).read_bytes())
+            if os.path.isdir(vendor):
+                self._hash_vendor_dir(vendor, digest)
+            name = f"dependencies-{digest.hexdigest()[:32]}-{python_version}"
+            cached = BUILD_CACHE / f"{name}{self._architecture_suffix()}.zip"
+            if cached.is_file():
+                return cached
+            self._ui.write("Installing the dependencies (kept for the next build).\n")
+            partial = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+            with tempfile.TemporaryDirectory() as installed:
+                self._build_python_dependencies(python_version, requirements, installed)
+                with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+                    self._add_py_deps(archive, deps_dir=installed)
+                    self._add_vendor_files(archive, vendor)
+            partial.replace(cached)
+            return cached
+
+    # chalice's build stage creates its packager by this name.
+    original = deployer.LambdaDeploymentPackager
+    deployer.LambdaDeploymentPackager = Packager  # type: ignore[misc]
+    try:
+        yield used
+    finally:
+        deployer.LambdaDeploymentPackager = original  # type: ignore[misc]
 
 
 @contextlib.contextmanager
