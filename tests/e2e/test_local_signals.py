@@ -18,7 +18,9 @@ import requests
 pytestmark = pytest.mark.e2e
 
 SHUTDOWN_TIMEOUT = 5.0
-ROUNDS = 10
+# Start-ups per run, each signalled at a random moment: the seed is new for each run (and
+# printed with a failure, to replay it), so the moments covered accumulate across runs.
+ROUNDS = 5
 # Start-up (imports, emulator, tables, demo data or restored data) takes about this long
 # on the 2-core development machine once the handlers are installed; the signals fall
 # anywhere in it.
