@@ -1,7 +1,9 @@
 """Packages and a deploy rehearsal, each built once per test session:
 
 - ``packaged``: the prod stage as `make package STAGE=prod` builds it (arm64 wheels, the
-  real target), for the checks of the zip and the template;
+  real target), for the checks of the zip and the template. Its build starts in the
+  background as soon as the tests are collected, so that no test process sits idle
+  waiting for it while others run;
 - ``rehearsal``: `make deploy STAGE=dev` itself, run against a moto server of its own with
   the package built for this machine's architecture, so that the very zip it shipped can
   be imported and driven here (tests/deploy/test_deploy_rehearsal.py).
@@ -14,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,30 +33,71 @@ from rehearsal import (
     machine_architecture,
 )
 
+PACKAGE_TIMEOUT = 600.0
+# Runs `python -m deploy.package`, then writes its exit code: whichever test process waits
+# for the package reads it, also when the process that started the build has finished.
+BUILD_AND_RECORD = (
+    '"$0" -m deploy.package --stage prod "$1" >"$2" 2>&1; '
+    'echo $? >"$3.partial" && mv "$3.partial" "$3"'
+)
 
-@pytest.fixture(scope="session")
-def packaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Built once per run, also when the test files that need it run in different
-    pytest-xdist workers: the first one builds it, under a lock, into the run's shared
-    temporary folder; the others wait for it and reuse it. The tests only read it."""
-    session_root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        session_root = session_root.parent  # the run's folder, shared by its workers
-    output = session_root / "package-prod"
-    built = session_root / "package-prod.built"
-    with open(session_root / "package-prod.lock", "w") as lock:
+
+def run_folder(config: pytest.Config) -> Path:
+    """The run's temporary folder, shared by its pytest-xdist workers."""
+    base: Path = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def start_building_the_prod_package(config: pytest.Config) -> Path:
+    """Start the build into the run's folder unless a test process of the run already did;
+    returns that folder's ``package-prod``."""
+    folder = run_folder(config)
+    output = folder / "package-prod"
+    with open(folder / "package-prod.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not built.exists():
-            result = subprocess.run(
-                [str(TOOLS / "python"), "-m", "deploy.package", "--stage", "prod", str(output)],
+        started = folder / "package-prod.started"
+        if not started.exists():
+            subprocess.Popen(
+                [
+                    "sh",
+                    "-c",
+                    BUILD_AND_RECORD,
+                    str(TOOLS / "python"),
+                    str(output),
+                    str(folder / "package-prod.log"),
+                    str(folder / "package-prod.status"),
+                ],
                 cwd=PROJECT_ROOT,
                 env=clean_environment(),
-                capture_output=True,
-                text=True,
-                timeout=300,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
-            assert result.returncode == 0, result.stdout + result.stderr
-            built.touch()
+            started.touch()
+    return output
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if session.config.option.collectonly:
+        return
+    if any("packaged" in getattr(item, "fixturenames", ()) for item in session.items):
+        start_building_the_prod_package(session.config)
+
+
+@pytest.fixture(scope="session")
+def packaged(pytestconfig: pytest.Config) -> Path:
+    """Built once per run, also when the test files that need it run in different
+    pytest-xdist workers: the first of them to collect the tests starts the build, in the
+    background, into the run's shared temporary folder; each waits for it and reuses it.
+    The tests only read it."""
+    output = start_building_the_prod_package(pytestconfig)
+    status = output.with_name("package-prod.status")
+    deadline = time.monotonic() + PACKAGE_TIMEOUT
+    while not status.exists():
+        assert time.monotonic() < deadline, f"make package took over {PACKAGE_TIMEOUT} s"
+        time.sleep(0.1)
+    log = output.with_name("package-prod.log").read_text()
+    assert status.read_text().strip() == "0", log
     return output
 
 
