@@ -86,8 +86,9 @@ def chalice_local(chalice_environment, tmp_path_factory) -> Iterator[ChaliceLoca
     server = run_chalice_local(log_path, chalice_environment, "--stage", "local")
     wait_until_healthy(server)
     yield server
-    server.process.send_signal(signal.SIGINT)
-    server.process.wait(10)
+    if server.process.poll() is None:
+        server.process.send_signal(signal.SIGINT)
+        server.process.wait(10)
 
 
 def json_lines(output: str) -> list[dict[str, Any]]:
@@ -182,8 +183,9 @@ def test_the_watcher_restarts_on_a_source_change_only(tmp_path, monkeypatch):
     assert restarts == ["source"]
 
 
-def test_sigterm_stops_the_server_and_its_reloading_worker(chalice_environment, tmp_path):
-    server = run_chalice_local(tmp_path / "output.log", chalice_environment, "--stage", "local")
+def test_sigterm_stops_the_server_and_its_reloading_worker(chalice_local):
+    """Stops the module's chalice local: the last test to use it."""
+    server = chalice_local
     wait_until_healthy(server)
     server.process.send_signal(signal.SIGTERM)
     server.process.wait(10)
