@@ -25,10 +25,11 @@ from chalicelib.api.routing import (
     SchemaRef,
     is_catalog_read,
 )
-from chalicelib.domain.numbers import MAX_ID
+from chalicelib.domain.numbers import MAX_ID, MAX_SIGNIFICANT_DIGITS
 from chalicelib.schemas.common import NOT_BLANK_MARK, NOT_BLANK_PATTERNS
 
 REF = "#/components/schemas/{model}"
+IMAGE_FIELD = "image"
 PATH_PARAMETER = re.compile(r"{(\w+)}")
 ERROR_DESCRIPTIONS = {
     400: 'Invalid input: field errors (`{"field": ["message"]}`, `non_field_errors` for '
@@ -57,7 +58,8 @@ HEADER_SCHEMAS: dict[str, dict[str, Any]] = {
         "pattern": "^[\\x20-\\x7e]+$",
     },
     "X-Cart-Token": {"type": "string", "maxLength": 200, "pattern": "^[\\x21-\\x7e]*$"},
-    "If-None-Match": {"type": "string", "pattern": "^[\\x20-\\x7e]*$"},
+    # Any text: a value that names no current ETag (malformed ones included) is ignored.
+    "If-None-Match": {"type": "string"},
 }
 RETRY_AFTER = {
     "description": "Seconds to wait before retrying",
@@ -176,6 +178,32 @@ def _links() -> dict[tuple[str, str], dict[str, Any]]:
             "operationId": _operation_id("GET", "/api/ratings"),
             "parameters": {"product": ID},
         },
+        "CreateRating": {
+            "operationId": _operation_id("POST", "/api/ratings"),
+            "requestBody": {"product": ID},
+        },
+        "AddToCart": {
+            "operationId": _operation_id("POST", "/api/cart/add_item"),
+            "requestBody": {"product_id": ID},
+        },
+        "OrderProduct": {
+            "operationId": _operation_id("POST", "/api/orders"),
+            "requestBody": {"order_items": [{"product": ID, "quantity": 1}]},
+        },
+    }
+    # A cart line names its product; the same cart (the guest cart's token, when the line
+    # was added with one) changes it.
+    same_cart = "$request.header.X-Cart-Token"
+    line_links = {
+        name: {
+            "operationId": _operation_id("POST", path),
+            "parameters": {"header.X-Cart-Token": same_cart},
+            "requestBody": {"product_id": "$response.body#/product"},
+        }
+        for name, path in (
+            ("UpdateQuantity", "/api/cart/update_quantity"),
+            ("RemoveItem", "/api/cart/remove_item"),
+        )
     }
     return {
         ("POST", "/api/orders"): _links_to(order, "order_id", ITEM_METHODS),
@@ -189,7 +217,12 @@ def _links() -> dict[tuple[str, str], dict[str, Any]]:
                 "operationId": _operation_id("GET", "/api/categories/{category_id}/products"),
                 "parameters": {"category_id": ID},
             },
+            "CreateProduct": {
+                "operationId": _operation_id("POST", "/api/products"),
+                "requestBody": {"category": ID},
+            },
         },
+        ("POST", "/api/cart/add_item"): line_links,
         ("POST", "/api/ratings"): _links_to(rating, "rating_id", ITEM_METHODS),
         ("POST", "/api/products/{product_id}/rate"): _links_to(rating, "rating_id", ITEM_METHODS),
         ("POST", "/api/users"): _links_to(user, "user_id", ITEM_METHODS),
@@ -236,6 +269,8 @@ def _decimal(node: dict[str, Any]) -> dict[str, Any]:
         limit = Decimal(str(bounds["exclusiveMaximum"]))
         if limit == 10 ** (len(str(int(limit))) - 1):  # a power of ten: count the digits
             integer_digits = len(str(int(limit))) - 1
+            if places is None:  # what DynamoDB stores: 38 significant digits in all
+                fraction = rf"(\.\d{{0,{MAX_SIGNIFICANT_DIGITS - integer_digits}}})?"
             text["pattern"] = rf"^0*\d{{1,{integer_digits}}}{fraction}$"
     description = "A decimal number, as a JSON number or a string."
     return {"anyOf": [number, text], "description": description, **node}
@@ -293,12 +328,22 @@ class _Schemas:
         return self.refs[(model, "serialization")]
 
 
+def _text_only(branch: dict[str, Any]) -> dict[str, Any]:
+    """A decimal in a query string is text (``?max_price=10.50``): its string form alone.
+    A JSON number would reach the query in whatever notation a client's library writes
+    it (``2.2e-311``), which the document cannot bound."""
+    texts = [b for b in branch.get("anyOf", []) if b.get("format") == "decimal"]
+    if not texts:
+        return branch
+    return {**texts[0], **{k: v for k, v in branch.items() if k not in ("anyOf", "description")}}
+
+
 def _query_schema(field_schema: dict[str, Any]) -> dict[str, Any]:
     """A query parameter's schema: never null (a query string has no null), and an empty
     value means "no filter" (as an untouched filter form sends it)."""
     schema = _normalized(field_schema)
     schema.pop("default", None)
-    branches = [b for b in schema.pop("anyOf", [schema]) if b.get("type") != "null"]
+    branches = [_text_only(b) for b in schema.pop("anyOf", [schema]) if b.get("type") != "null"]
     for branch in branches:
         branch.pop("default", None)
         branch.pop("description", None)
@@ -399,12 +444,48 @@ def _success(operation: Operation, schemas: _Schemas) -> dict[str, Any]:
     return response
 
 
-def _body_schema(content_type: str, schema: dict[str, Any]) -> dict[str, Any]:
-    """A form upload carries the same fields as the JSON body, plus the image file."""
+# A file part (with a filename) replaces the image. A form has no null: an empty text part
+# `image` removes it, and an empty file input (no filename, no bytes) keeps it.
+FORM_IMAGE = {
+    "type": "string",
+    "format": "binary",
+    "contentMediaType": "image/*",
+    "description": "The new image, a JPEG, PNG, WebP or GIF file of at most 4 MB. An empty "
+    "text part `image` (no filename) removes the image instead.",
+}
+
+
+def _form_field(schema: dict[str, Any]) -> dict[str, Any]:
+    """A JSON field's schema as a form's text part: a form has no null (the text `null`
+    is no number and no id, and is refused as such, as DRF's form parsing does), and a
+    decimal is its text."""
+    branches = [b for b in schema.get("anyOf", [schema]) if b.get("type") != "null"]
+    rest = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
+    if len(branches) == 1:
+        return _text_only({**branches[0], **rest})
+    return {**rest, "anyOf": [_text_only(b) for b in branches]}
+
+
+def _form_schema(component: dict[str, Any]) -> dict[str, Any]:
+    """A form upload: the JSON body's fields as text parts, and the image as a file."""
+    properties = {
+        name: _form_field(field)
+        for name, field in component.get("properties", {}).items()
+        if name != IMAGE_FIELD
+    }
+    form: dict[str, Any] = {
+        "type": "object",
+        "properties": {**properties, IMAGE_FIELD: FORM_IMAGE},
+    }
+    if component.get("required"):
+        form["required"] = component["required"]
+    return form
+
+
+def _body_schema(content_type: str, schema: dict[str, Any], schemas: _Schemas) -> dict[str, Any]:
     if content_type != MULTIPART:
         return schema
-    image = {"type": "string", "format": "binary", "description": "JPEG, PNG, WebP or GIF"}
-    return {"allOf": [schema, {"type": "object", "properties": {"image": image}}]}
+    return _form_schema(schemas.components[schema["$ref"].rsplit("/", 1)[1]])
 
 
 def _error_statuses(operation: Operation) -> list[int]:
@@ -472,7 +553,7 @@ def _operation(operation: Operation, schemas: _Schemas) -> dict[str, Any]:
         described["requestBody"] = {
             "required": _body_required(body),
             "content": {
-                content_type: {"schema": _body_schema(content_type, schemas.body(body))}
+                content_type: {"schema": _body_schema(content_type, schemas.body(body), schemas)}
                 for content_type in operation.content_types
             },
         }

@@ -6,7 +6,7 @@ from pydantic import Field, StringConstraints
 
 from chalicelib.domain.cart import PricedCart, PricedLine
 from chalicelib.schemas.base import Schema
-from chalicelib.schemas.common import Integer, Money, NotBlank, Text, Timestamp
+from chalicelib.schemas.common import Integer, Money, NotBlank, Reference, Text, Timestamp
 
 Quantity = Annotated[Integer, Field(ge=1)]
 ShippingAddress = Annotated[
@@ -15,16 +15,16 @@ ShippingAddress = Annotated[
 
 
 class CartItemAdd(Schema):
-    product_id: Integer
+    product_id: Reference
     quantity: Quantity = 1
 
 
 class CartItemRemove(Schema):
-    product_id: Integer
+    product_id: Reference
 
 
 class CartQuantityUpdate(Schema):
-    product_id: Integer
+    product_id: Reference
     quantity: Quantity
 
 
@@ -33,7 +33,7 @@ class CartCheckout(Schema):
 
 
 class CartMerge(Schema):
-    cart_id: Integer
+    cart_id: Reference
 
 
 class CartItemPublic(Schema):

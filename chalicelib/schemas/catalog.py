@@ -7,7 +7,16 @@ from pydantic import BeforeValidator, Field, StringConstraints
 from chalicelib.domain.catalog import MAX_PRICE, CategoryChanges, NewProduct, ProductChanges
 from chalicelib.domain.entities import Category, Product
 from chalicelib.schemas.base import Schema, sent
-from chalicelib.schemas.common import Integer, Line, Money, NotBlank, Number, Text, Timestamp
+from chalicelib.schemas.common import (
+    Integer,
+    Line,
+    Money,
+    NotBlank,
+    Number,
+    Reference,
+    Text,
+    Timestamp,
+)
 
 CategoryName = Annotated[Line, StringConstraints(max_length=100), NotBlank]
 ProductName = Annotated[Line, StringConstraints(max_length=200), NotBlank]
@@ -66,7 +75,7 @@ class CategoryPublic(Schema):
 class ProductCreate(Schema):
     name: ProductName
     price: Price
-    category: Integer
+    category: Reference
     stock: Stock = 0
     description: Text = ""
     color: Attribute = ""
@@ -77,7 +86,7 @@ class ProductCreate(Schema):
 class ProductPatch(Schema):
     name: ProductName | None = None
     price: Price | None = None
-    category: Integer | None = None
+    category: Reference | None = None
     stock: Stock | None = None
     description: Text | None = None
     color: Attribute | None = None

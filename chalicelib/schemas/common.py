@@ -113,6 +113,10 @@ Integer = Annotated[
     BeforeValidator(_not_a_boolean),
     Field(le=MAX_ID, json_schema_extra={"format": "int64"}),
 ]
+# An id that names another record (a product, a category, a cart). Ids are positive, and
+# the document says so; a lower one is left to the lookup, which refuses it as it refuses
+# any id that names nothing (DRF's 'Invalid pk "0" - object does not exist.', or a 404).
+Reference = Annotated[Integer, Field(json_schema_extra={"format": "int64", "minimum": 1})]
 # A decimal a client sends (bools are refused by pydantic's Decimal already).
 Number = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(_fits_dynamodb)]
 # One line of text (names, colours, usernames) or free text (descriptions, addresses).

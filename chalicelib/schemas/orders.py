@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field, PlainSerializer
 from chalicelib.domain.orders import MAX_ORDER_LINES, Order, OrderChanges, OrderItem, OrderStatus
 from chalicelib.schemas.base import Schema, sent
 from chalicelib.schemas.cart import Quantity, ShippingAddress
-from chalicelib.schemas.common import Integer, Money, Timestamp
+from chalicelib.schemas.common import Integer, Money, Reference, Timestamp
 from chalicelib.schemas.queries import PageQuery
 
 MAX_ORDER_ITEMS_SENT = 10 * MAX_ORDER_LINES
@@ -28,7 +28,7 @@ def _some_items(items: list[OrderItemCreate]) -> list[OrderItemCreate]:
 
 
 class OrderItemCreate(Schema):
-    product: Integer
+    product: Reference
     quantity: Quantity
 
 
@@ -37,7 +37,11 @@ class OrderCreate(Schema):
 
     shipping_address: ShippingAddress
     # Repeated products are summed; the limit on distinct products is checked after that.
-    order_items: Annotated[list[OrderItemCreate], AfterValidator(_some_items)]
+    order_items: Annotated[
+        list[OrderItemCreate],
+        AfterValidator(_some_items),
+        Field(json_schema_extra={"minItems": 1, "maxItems": MAX_ORDER_ITEMS_SENT}),
+    ]
 
 
 class OrderReplace(Schema):

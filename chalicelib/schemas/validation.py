@@ -55,6 +55,15 @@ def _type_name(value: Any) -> str:
     )
 
 
+def _bound(bound: Any) -> Any:
+    """A bound as a client writes it: pydantic reports a Decimal one as its repr
+    (``Decimal('100000000')``), which would name a Python class."""
+    text = str(bound)
+    if text.startswith("Decimal('") and text.endswith("')"):
+        return text[len("Decimal('") : -2]
+    return bound
+
+
 def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     context = error.get("ctx") or {}
@@ -83,10 +92,10 @@ def _message(error: ErrorDetails) -> str:
     if kind == "string_too_long":
         return f"Ensure this field has no more than {context.get('max_length')} characters."
     if kind in ("greater_than_equal", "greater_than"):
-        bound = context.get("ge", context.get("gt"))
+        bound = _bound(context.get("ge", context.get("gt")))
         return f"Ensure this value is greater than or equal to {bound}."
     if kind in ("less_than", "less_than_equal"):
-        bound = context.get("le", context.get("lt"))
+        bound = _bound(context.get("le", context.get("lt")))
         relation = "less than or equal to" if kind == "less_than_equal" else "less than"
         return f"Ensure this value is {relation} {bound}."
     if kind == "decimal_max_places":

@@ -53,6 +53,9 @@ def create_superuser(username: str, email: str, password: str) -> User:
 def list_users(actor: User, limit: int, cursor: str | None) -> Page[User]:
     if actor.is_staff:
         return users.list_users(limit, cursor)
+    # A customer's list is one page, which issues no cursor: any cursor is a made-up one.
+    if cursor is not None:
+        raise InvalidInput.on("cursor", "Invalid cursor.")
     return Page([actor], None)
 
 
