@@ -118,8 +118,9 @@ def place(
     emptied_cart: tuple[str, Cart] | None = None,
 ) -> Reply:
     """Snapshot the products at their current price and write the order in one
-    transaction (see ``store.orders.place_order``). Stock read here only spares a doomed
-    transaction; the conditional decrements decide."""
+    transaction (see ``store.orders.place_order``). Stock read here spares a doomed
+    transaction and tells the store which sales take the last units; the conditional
+    decrements decide."""
     short = [product.name for product, quantity in wanted if quantity > product.stock]
     if short:
         raise insufficient_stock(short)
@@ -145,7 +146,13 @@ def place(
             request.key, request.request_hash, order.id, recorded.status, recorded.body, now
         )
     try:
-        orders.place_order(order, emptied_cart=emptied_cart, reply=stored, now=now)
+        orders.place_order(
+            order,
+            stock_read={product.id: product.stock for product, _ in wanted},
+            emptied_cart=emptied_cart,
+            reply=stored,
+            now=now,
+        )
     except StockShortage as shortage:
         raise insufficient_stock(
             product.name for product, _ in wanted if product.id in shortage.product_ids

@@ -1,14 +1,17 @@
 """Orders, and the transactions that move stock with them.
 
-Placing an order is one unit of work: per item a stock decrement conditioned on
-``stock >= quantity``, the order with its item snapshots, the emptied cart (checkout) and
-the idempotency record. Stock moves by ``adjust``: a sale neither needs nor moves the
-product's version, so it never conflicts with a staff edit (which does not write stock
-unless staff set it). An order's own changes are written on the version read.
+Placing an order is one unit of work: per item a stock decrement conditioned on the stock
+it leaves (see ``_decrement``), the order with its item snapshots, the emptied cart
+(checkout) and the idempotency record. Stock moves by ``adjust``: a sale neither needs nor
+moves the product's version, so it never conflicts with a staff edit (which does not write
+stock unless staff set it). Every stock change keeps the product's ``stock_state`` (the
+key of the stock indexes) right in the same update. An order's own changes are written on
+the version read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
@@ -24,6 +27,7 @@ from chalicelib.store.counters import next_id
 from chalicelib.store.id_blocks import reserve_ids
 from chalicelib.store.idempotency import StoredReply
 from chalicelib.store.models import OrderRecord, ProductRecord
+from chalicelib.store.models.catalog import IN_STOCK, OUT_OF_STOCK
 from chalicelib.store.models.orders import ORDER_SCOPE, OrderItemMap
 from chalicelib.store.pagination import Page, query_page
 from chalicelib.store.unit_of_work import ConditionsFailed, UnitOfWork, unit_of_work
@@ -145,25 +149,41 @@ def _still_names_image(image_key: str | None) -> Condition:
     return ProductRecord.image_key.does_not_exist()
 
 
-def _decrement(work: UnitOfWork, item: OrderItem) -> None:
+def _decrement(work: UnitOfWork, item: OrderItem, stock_read: int) -> None:
     """Take the item's stock and record that an order shows the product's image, on the
     condition that the product still names the image the item copied: an image replaced
-    (and deleted) meanwhile would leave the order with a dead link."""
+    (and deleted) meanwhile would leave the order with a dead link.
+
+    An update cannot choose what to set from the value it finds, so the stock read decides
+    whether this sale takes the last units: if so, on the condition ``stock = quantity``
+    it also marks the product sold out; otherwise, on ``stock > quantity``, the product
+    stays in stock. A stock that changed across that line meanwhile fails the condition
+    like a shortage does, and ``place_order`` tells the two apart.
+    """
+    takes_the_last = stock_read == item.quantity
     actions: list[Action] = [ProductRecord.stock.add(-item.quantity)]
+    if takes_the_last:
+        actions.append(ProductRecord.stock_state.set(OUT_OF_STOCK))
     if item.product_image_key:
         actions.append(ProductRecord.ordered_image_keys.add({item.product_image_key}))
     # A deleted product has no stock attribute, so the condition fails for it as well.
+    leaves = (
+        ProductRecord.stock == item.quantity
+        if takes_the_last
+        else ProductRecord.stock > item.quantity
+    )
     work.adjust(
         product_label(item.product_id),
         ProductRecord(item.product_id),
         actions,
-        (ProductRecord.stock >= item.quantity) & _still_names_image(item.product_image_key),
+        leaves & _still_names_image(item.product_image_key),
     )
 
 
 def _short_of_stock(items: list[OrderItem], failed_ids: set[int]) -> list[int]:
     """Which of the products whose condition failed are really short (the others changed
-    their image meanwhile): one strongly consistent read each, only after a failure."""
+    their image, or their stock across the sold-out line, meanwhile): one strongly
+    consistent read each, only after a failure."""
     short = []
     for item in items:
         if item.product_id not in failed_ids:
@@ -184,7 +204,7 @@ def _restock(work: UnitOfWork, restock: dict[int, int]) -> None:
         work.adjust(
             product_label(product_id),
             ProductRecord(product_id),
-            [ProductRecord.stock.add(quantity)],
+            [ProductRecord.stock.add(quantity), ProductRecord.stock_state.set(IN_STOCK)],
             ProductRecord.id.exists(),
         )
 
@@ -192,15 +212,19 @@ def _restock(work: UnitOfWork, restock: dict[int, int]) -> None:
 def place_order(
     order: Order,
     *,
+    stock_read: Mapping[int, int],
     emptied_cart: tuple[str, Cart] | None = None,
     reply: StoredReply | None = None,
     now: datetime,
 ) -> None:
     """Decrement stock, write the order, empty the cart, keep the reply: all or nothing.
 
+    ``stock_read`` is each ordered product's stock as the caller read it (strongly
+    consistent), which decides whether a sale marks the product sold out.
     ``StockShortage`` names the products that fell short; ``WriteConflict`` means the
-    cart changed, the idempotency key was taken, or another transaction held an item
-    meanwhile (read again and retry).
+    cart changed, the idempotency key was taken, a product's image or stock changed
+    meanwhile (stock enough, but no longer what was read), or another transaction held an
+    item (read again and retry).
     """
     record = to_record(order)
     try:
@@ -212,14 +236,14 @@ def place_order(
             if reply is not None:
                 work.put(REPLY, idempotency.to_record(reply), idempotency.free_key_condition(now))
             for item in order.items:
-                _decrement(work, item)
+                _decrement(work, item, stock_read[item.product_id])
     except ConditionsFailed as failed:
         if failed.labels & {ORDER, CART, REPLY}:
             raise WriteConflict() from failed
         short = _short_of_stock(order.items, _product_ids(failed.labels))
         if short:
             raise StockShortage(short) from failed
-        raise WriteConflict("a product's image changed meanwhile") from failed
+        raise WriteConflict("a product's image or stock changed meanwhile") from failed
     order.version = record.version
 
 

@@ -31,7 +31,7 @@ from chalicelib.store.batch import batch_get_one_each
 from chalicelib.store.conflicts import WriteConflict
 from chalicelib.store.counters import next_id
 from chalicelib.store.models import CategoryRecord, ProductRecord, ShopModel
-from chalicelib.store.models.catalog import PRODUCT_SCOPE
+from chalicelib.store.models.catalog import IN_STOCK, OUT_OF_STOCK, PRODUCT_SCOPE
 from chalicelib.store.pagination import Page, decode_cursor, encode_cursor, key_types
 from chalicelib.store.unit_of_work import (
     ConditionsFailed,
@@ -63,6 +63,11 @@ SIZE_INDEXES = {
     "id": ProductRecord.size_by_id,
     "price": ProductRecord.size_by_price,
     "name": ProductRecord.size_by_name,
+}
+STOCK_INDEXES = {
+    "id": ProductRecord.stock_by_id,
+    "price": ProductRecord.stock_by_price,
+    "name": ProductRecord.stock_by_name,
 }
 # Labels of the unit of work's actions.
 PRODUCT, CATEGORY, PREVIOUS_CATEGORY = "product", "category", "previous category"
@@ -106,6 +111,16 @@ def to_product(record: ProductRecord) -> Product:
     )
 
 
+def stock_state(stock: int) -> str:
+    """The key of the stock indexes for a product holding ``stock`` units."""
+    return IN_STOCK if stock > 0 else OUT_OF_STOCK
+
+
+def _stock_set(stock: int) -> list[Action]:
+    """Setting the stock sets its index key with it, in the same update."""
+    return [ProductRecord.stock.set(stock), ProductRecord.stock_state.set(stock_state(stock))]
+
+
 def _derived_values(product: Product) -> dict[str, Any]:
     return {
         "name_key": name_sort_key(product.name, product.id),
@@ -126,6 +141,7 @@ def to_record(product: Product) -> ProductRecord:
         price=product.price,
         description=product.description,
         stock=product.stock,
+        stock_state=stock_state(product.stock),
         color=product.color,
         size=product.size,
         image_key=product.image_key,
@@ -250,7 +266,7 @@ def update_product(updated: Product, previous: Product) -> Product:
         for name, value in _derived_values(updated).items()
     ]
     if updated.stock != previous.stock:
-        actions.append(ProductRecord.stock.set(updated.stock))
+        actions += _stock_set(updated.stock)
     image_changed = updated.image_key != previous.image_key
     if image_changed:
         actions.append(
@@ -304,7 +320,7 @@ def _set_stock(updated: Product) -> Product:
             work.adjust(
                 PRODUCT,
                 ProductRecord(updated.id),
-                [ProductRecord.stock.set(updated.stock)],
+                _stock_set(updated.stock),
                 ProductRecord.id.exists(),
             )
     except ConditionsFailed as failed:
@@ -367,10 +383,10 @@ def _filters(query: ProductQuery, served: set[str]) -> Condition | None:
         conditions.append(ProductRecord.color_key == filter_key(query.color))
     if query.size is not None and "size" not in served:
         conditions.append(ProductRecord.size_key == filter_key(query.size))
-    if query.in_stock is True:
-        conditions.append(ProductRecord.stock > 0)
-    if query.in_stock is False:
-        conditions.append(ProductRecord.stock <= 0)
+    if query.in_stock is not None and "in_stock" not in served:
+        # The stock itself, not ``stock_state``: products written before that attribute
+        # existed have only the stock.
+        conditions.append(ProductRecord.stock > 0 if query.in_stock else ProductRecord.stock <= 0)
     if query.search:
         # DRF's SearchFilter: every whitespace-separated term, anywhere in name or
         # description, ignoring case.
@@ -423,8 +439,9 @@ def _no_price_in_range(query: ProductQuery) -> bool:
 def _list_index(query: ProductQuery) -> tuple[Index[Any], int | str, str, set[str]]:
     """The index a list Queries, its hash key value, the cursor scope and the filters the
     index serves itself. A color or size reads only matching products (a color wins over
-    a size and a category, which become filters); otherwise the category's or the whole
-    catalog's index."""
+    a size and a category, which become filters); otherwise the category's index (with
+    ``in_stock`` a filter), else with ``in_stock`` the in-stock or sold-out products' index,
+    else the whole catalog's."""
     ordering = query.ordering or "id"
     base = (
         f"category-products-{query.category_id}-{ordering}"
@@ -439,6 +456,9 @@ def _list_index(query: ProductQuery) -> tuple[Index[Any], int | str, str, set[st
         return SIZE_INDEXES[query.sort_field], size_key, f"{base}-size:{size_key}", {"size"}
     if query.category_id is not None:
         return CATEGORY_INDEXES[query.sort_field], query.category_id, base, {"category"}
+    if query.in_stock is not None:
+        state = stock_state(1 if query.in_stock else 0)
+        return STOCK_INDEXES[query.sort_field], state, f"{base}-stock:{state}", {"in_stock"}
     return CATALOG_INDEXES[query.sort_field], PRODUCT_SCOPE, base, set()
 
 
@@ -484,32 +504,68 @@ def list_products(query: ProductQuery) -> Page[Product]:
     return Page(items, encode_cursor(scope, start_key) if start_key else None)
 
 
+# A product the backfill finds changed meanwhile is read again this many times at most.
+BACKFILL_ATTEMPTS = 3
+# What the backfill reads of each product.
+BACKFILLED_FROM = ("id", "color", "size", "stock", "color_key", "size_key", "stock_state")
+
+
 def backfill_filter_keys() -> int:
-    """One-off, for products written before the color and size indexes existed: sets
-    ``color_key`` and ``size_key`` where they are missing; returns how many products
-    changed. A Scan, so never on a request path; safe to repeat, and safe beside writes
-    (each update holds only while the product keeps the color and size it was read with)."""
+    """One-off, for products written before the color, size and stock indexes existed:
+    sets ``color_key``, ``size_key`` and ``stock_state`` where they are missing (or do not
+    match); returns how many products changed. A Scan, so never on a request path; safe to
+    repeat, and safe beside writes: each update holds only while the product keeps the
+    color and size it was read with and a stock on the same side of zero, and a product
+    that changed meanwhile is read again (strongly consistent) and done over."""
     changed = 0
-    for record in ProductRecord.scan(
-        attributes_to_get=["id", "color", "size", "color_key", "size_key"]
-    ):
-        actions: list[Action] = []
-        color_key, size_key = filter_key(record.color or ""), filter_key(record.size or "")
-        if color_key is not None and record.color_key != color_key:
-            actions.append(ProductRecord.color_key.set(color_key))
-        if size_key is not None and record.size_key != size_key:
-            actions.append(ProductRecord.size_key.set(size_key))
-        if not actions:
-            continue
-        try:
-            # Derived keys, not an edit: the version stays.
-            leaving_version_alone(ProductRecord(record.id)).update(
-                actions=actions,
-                condition=(ProductRecord.color == record.color)
-                & (ProductRecord.size == record.size),
-            )
-            changed += 1
-        except UpdateError as error:
-            if not condition_failed(error):
-                raise  # a product changed or deleted meanwhile was written by that change
+    for record in ProductRecord.scan(attributes_to_get=list(BACKFILLED_FROM)):
+        current: ProductRecord | None = record
+        for _ in range(BACKFILL_ATTEMPTS):
+            if current is None or not _backfill_actions(current):
+                break
+            if _backfill(current):
+                changed += 1
+                break
+            current = _read_for_backfill(int(current.id))
     return changed
+
+
+def _read_for_backfill(product_id: int) -> ProductRecord | None:
+    try:
+        return ProductRecord.get(
+            product_id, consistent_read=True, attributes_to_get=list(BACKFILLED_FROM)
+        )
+    except DoesNotExist:
+        return None  # deleted meanwhile
+
+
+def _backfill_actions(record: ProductRecord) -> list[Action]:
+    actions: list[Action] = []
+    color_key, size_key = filter_key(record.color or ""), filter_key(record.size or "")
+    if color_key is not None and record.color_key != color_key:
+        actions.append(ProductRecord.color_key.set(color_key))
+    if size_key is not None and record.size_key != size_key:
+        actions.append(ProductRecord.size_key.set(size_key))
+    state = stock_state(int(record.stock))
+    if record.stock_state != state:
+        actions.append(ProductRecord.stock_state.set(state))
+    return actions
+
+
+def _backfill(record: ProductRecord) -> bool:
+    """Writes the keys ``record`` is missing; False when the product changed (or went)
+    meanwhile."""
+    stock_side = ProductRecord.stock > 0 if int(record.stock) > 0 else ProductRecord.stock <= 0
+    try:
+        # Derived keys, not an edit: the version stays.
+        leaving_version_alone(ProductRecord(record.id)).update(
+            actions=_backfill_actions(record),
+            condition=(ProductRecord.color == record.color)
+            & (ProductRecord.size == record.size)
+            & stock_side,
+        )
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+        return False
+    return True

@@ -54,6 +54,11 @@ def order_of(shopper: User, wanted: list[tuple[Product, int]]) -> Order:
     )
 
 
+def read_stock(products: list[Product]) -> dict[int, int]:
+    """The stock the caller read, which ``place_order`` takes with the order."""
+    return {product.id: product.stock for product in products}
+
+
 def reply_for(order: Order) -> StoredReply:
     return StoredReply(f"{order.user_id}#k", "hash", order.id, 201, "{}", utc_now())
 
@@ -72,6 +77,7 @@ def test_the_products_that_fell_short_are_named_whatever_order_the_actions_were_
     with pytest.raises(StockShortage) as shortage:
         orders.place_order(
             order,
+            stock_read=read_stock(products),
             emptied_cart=(key, replace(cart, lines=[])),
             reply=reply_for(order),
             now=utc_now(),
@@ -90,6 +96,7 @@ def test_a_cancelled_order_transaction_writes_nothing(
     with pytest.raises(StockShortage):
         orders.place_order(
             order,
+            stock_read=read_stock(products),
             emptied_cart=(key, replace(cart, lines=[])),
             reply=reply_for(order),
             now=utc_now(),
@@ -110,7 +117,12 @@ def test_an_order_transaction_on_a_cart_changed_since_it_was_read_is_a_conflict(
     order = order_of(shopper, [(products[0], 1)])
 
     with pytest.raises(WriteConflict):
-        orders.place_order(order, emptied_cart=(key, replace(stale, lines=[])), now=utc_now())
+        orders.place_order(
+            order,
+            stock_read=read_stock(products),
+            emptied_cart=(key, replace(stale, lines=[])),
+            now=utc_now(),
+        )
     assert stock(products[0]) == 2
 
 
@@ -118,11 +130,15 @@ def test_an_order_transaction_on_a_taken_idempotency_key_is_a_conflict(
     shopper: User, products: list[Product]
 ) -> None:
     first = order_of(shopper, [(products[0], 1)])
-    orders.place_order(first, reply=reply_for(first), now=utc_now())
+    orders.place_order(
+        first, stock_read=read_stock(products), reply=reply_for(first), now=utc_now()
+    )
     second = order_of(shopper, [(products[1], 1)])
 
     with pytest.raises(WriteConflict):
-        orders.place_order(second, reply=reply_for(second), now=utc_now())
+        orders.place_order(
+            second, stock_read=read_stock(products), reply=reply_for(second), now=utc_now()
+        )
     assert stock(products[1]) == 2
 
 
@@ -130,12 +146,17 @@ def test_an_expired_idempotency_record_may_be_replaced(
     shopper: User, products: list[Product]
 ) -> None:
     first = order_of(shopper, [(products[0], 1)])
-    orders.place_order(first, reply=reply_for(first), now=utc_now())
+    orders.place_order(
+        first, stock_read=read_stock(products), reply=reply_for(first), now=utc_now()
+    )
     second = order_of(shopper, [(products[1], 1)])
     a_day_later = utc_now() + idempotency.REPLY_LIFETIME
 
     orders.place_order(
-        second, reply=replace(reply_for(second), created_at=a_day_later), now=a_day_later
+        second,
+        stock_read=read_stock(products),
+        reply=replace(reply_for(second), created_at=a_day_later),
+        now=a_day_later,
     )
 
     assert idempotency.find_reply(f"{shopper.id}#k", a_day_later) is not None

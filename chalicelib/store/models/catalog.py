@@ -13,6 +13,8 @@ from .base import ShopModel, register
 
 CATEGORY_SCOPE = "C"
 PRODUCT_SCOPE = "P"
+# ``stock_state`` of a product: whether it has stock to sell (stock > 0) or not.
+IN_STOCK, OUT_OF_STOCK = "in", "out"
 
 
 class CategoriesById(GlobalSecondaryIndex["CategoryRecord"]):
@@ -91,6 +93,10 @@ class ProductRecord(ShopModel):
     color_key = UnicodeAttribute(null=True)
     size_key = UnicodeAttribute(null=True)
     stock = NumberAttribute(default=0)
+    # IN_STOCK when stock > 0, else OUT_OF_STOCK: the key of the stock indexes, written by
+    # every write that sets or moves the stock, in the same update (absent only on products
+    # written before it existed, until ``backfill_filter_keys`` has run).
+    stock_state = UnicodeAttribute(null=True)
     color = UnicodeAttribute(default="")
     size = UnicodeAttribute(default="")
     image_key = UnicodeAttribute(null=True)
@@ -119,3 +125,9 @@ class ProductRecord(ShopModel):
     size_by_id = _product_index("products_by_size_by_id", "size_key", "id")()
     size_by_price = _product_index("products_by_size_by_price", "size_key", "price_key")()
     size_by_name = _product_index("products_by_size_by_name", "size_key", "name_key")()
+    # A Query on these reads only the products in stock (or only the sold-out ones).
+    stock_by_id = _product_index("products_by_stock_state_by_id", "stock_state", "id")()
+    stock_by_price = _product_index(
+        "products_by_stock_state_by_price", "stock_state", "price_key"
+    )()
+    stock_by_name = _product_index("products_by_stock_state_by_name", "stock_state", "name_key")()
