@@ -2,9 +2,12 @@
 every match, and what each request costs (DynamoDB calls counted at the emulator, index
 entries read as DynamoDB reports them in ScannedCount).
 
-The catalog holds ``MATCHES`` products that every measured filter finds, spread evenly
-through it, among products that match none. Measured on an emulator whose tables are
-empty; the catalog is written straight to it with BatchWriteItem.
+The catalog holds ``MATCHES`` products that every measured color, size and search filter
+finds, spread evenly through it, among products that match none; and as many sold-out
+products, spread evenly too, which ``in_stock=false`` finds. ``in_stock=true`` is measured
+on the same catalog with the stock turned around: all sold out but those few. Measured on
+an emulator whose tables are empty; the catalog is written straight to it with
+BatchWriteItem.
 """
 
 from __future__ import annotations
@@ -32,6 +35,15 @@ INDEXED_FILTERS = {
     "color=BLUE&ordering=-price": ProductQuery(limit=PAGE_SIZE, color="BLUE", ordering="-price"),
     "size=xl&ordering=name": ProductQuery(limit=PAGE_SIZE, size="xl", ordering="name"),
     "color=blue&in_stock=true": ProductQuery(limit=PAGE_SIZE, color="blue", in_stock=True),
+    "in_stock=false": ProductQuery(limit=PAGE_SIZE, in_stock=False),
+    "in_stock=false&ordering=name": ProductQuery(limit=PAGE_SIZE, in_stock=False, ordering="name"),
+}
+# Indexed too, but measured on the catalog that is sold out but for ``MATCHES`` products.
+SOLD_OUT_CATALOG_FILTERS = {
+    "in_stock=true": ProductQuery(limit=PAGE_SIZE, in_stock=True),
+    "in_stock=true&ordering=-price": ProductQuery(
+        limit=PAGE_SIZE, in_stock=True, ordering="-price"
+    ),
 }
 # Served by reading the catalog's index until the page is full: bounded in calls, not in
 # entries read.
@@ -59,21 +71,34 @@ def is_match(number: int, size: int, matches: int = MATCHES) -> bool:
     return number % every == every // 2
 
 
-def stock_of(number: int) -> int:
-    return number % 7
+def stands_out_in_stock(number: int, size: int, matches: int = MATCHES) -> bool:
+    """Whether product ``number`` is one of the few whose stock differs from the rest's:
+    sold out in a stocked catalog, in stock in a sold-out one (never a color or size
+    match, so those lists keep all their matches in stock)."""
+    return number % (size // matches) == 0
 
 
-def load_catalog(size: int, matches: int = MATCHES) -> None:
+def stock_of(number: int, size: int, *, sold_out: bool = False, matches: int = MATCHES) -> int:
+    """Product ``number``'s stock, in a stocked catalog or (``sold_out``) a sold-out one."""
+    in_stock = stands_out_in_stock(number, size, matches) == sold_out
+    return 1 + number % 7 if in_stock else 0
+
+
+def load_catalog(size: int, matches: int = MATCHES, *, sold_out: bool = False) -> None:
     """``size`` products, every ``size // matches``-th of them a match (blue, XL, a
-    "needle" in its description), written in batches of 25."""
+    "needle" in its description), all in stock but ``matches`` others, evenly spread (or,
+    ``sold_out``, all sold out but those), written in batches of 25."""
     from chalicelib.domain.clock import utc_now
     from chalicelib.domain.entities import Category, Product
     from chalicelib.store import categories, products
-    from chalicelib.store.models import ProductRecord, bind_models
+    from chalicelib.store.models import CategoryRecord, ProductRecord, bind_models
 
     bind_models()
     category = Category(id=1, name="Bench", created_at=utc_now(), product_count=size)
-    categories.to_record(category).save()
+    # Written as a batch, unconditionally: it replaces the category of a catalog loaded
+    # before (a put conditioned on the version would refuse to).
+    with CategoryRecord.batch_write() as categories_batch:
+        categories_batch.save(categories.to_record(category))
     now = utc_now()
     with ProductRecord.batch_write() as batch:
         for number in range(1, size + 1):
@@ -85,7 +110,7 @@ def load_catalog(size: int, matches: int = MATCHES) -> None:
                 category_id=category.id,
                 category_name=category.name,
                 created_at=now,
-                stock=stock_of(number),
+                stock=stock_of(number, size, sold_out=sold_out, matches=matches),
                 description="A needle in the haystack" if match else "Hay",
                 color="Blue" if match else "Red",
                 size="XL" if match else "M",
@@ -142,11 +167,17 @@ def measure_filtered_pages(
     emulator_url: str, size: int = CATALOG_SIZE, *, load: bool = True
 ) -> list[FilteredList]:
     """Every filter of ``INDEXED_FILTERS`` and ``UNINDEXED_FILTERS`` on a catalog of
-    ``size`` products (loaded first unless ``load`` is False)."""
+    ``size`` products (loaded first unless ``load`` is False), then, on the same catalog
+    turned sold out, every filter of ``SOLD_OUT_CATALOG_FILTERS``."""
     if load:
         load_catalog(size)
     filters = {**INDEXED_FILTERS, **UNINDEXED_FILTERS}
-    return [measure_list(emulator_url, label, query, size) for label, query in filters.items()]
+    measured = [measure_list(emulator_url, label, query, size) for label, query in filters.items()]
+    load_catalog(size, sold_out=True)
+    return measured + [
+        measure_list(emulator_url, label, query, size)
+        for label, query in SOLD_OUT_CATALOG_FILTERS.items()
+    ]
 
 
 def report(measurements: list[FilteredList]) -> str:
