@@ -135,11 +135,11 @@ def _items_read() -> Iterator[Callable[[], int]]:
                 total += int(response.get("ScannedCount", 0))
         return response
 
-    BaseClient._make_api_call = counting_call  # type: ignore[method-assign]
+    BaseClient._make_api_call = counting_call
     try:
         yield lambda: total
     finally:
-        BaseClient._make_api_call = original  # type: ignore[method-assign]
+        BaseClient._make_api_call = original
 
 
 def measure_list(emulator_url: str, label: str, query: ProductQuery, size: int) -> FilteredList:

@@ -22,12 +22,18 @@ if TYPE_CHECKING:
     from benchmarks.calls import Measurement
     from benchmarks.cold_start import ColdStart, Spread
     from benchmarks.conditional_gets import Repeat
+    from benchmarks.filtered_pages import FilteredList
+    from chalicelib.local.emulator import Emulator
 
 from benchmarks.emulated import emulated_stage
 
 # measure_calls fills empty tables, so its first category and product get the first ids.
 FIRST_PRODUCT_ID = 1
 FIRST_CATEGORY_ID = 1
+# The filtered lists' goals, and the catalog sizes they compare.
+FILTERED_MAX_REQUESTS = 2
+FILTERED_MAX_CALLS = 5
+SMALL_CATALOG = 100
 OK = "ok"
 OVER = "OVER BUDGET"
 
@@ -107,6 +113,39 @@ def _print_conditional_gets(repeats: list[Repeat]) -> bool:
     return ok
 
 
+def _print_filtered_pages(small: list[FilteredList], large: list[FilteredList]) -> bool:
+    from benchmarks.filtered_pages import MATCHES
+
+    print(
+        f"\nFiltered lists, {MATCHES} matches spread evenly (limit=20; goals: every match "
+        f"in ≤ {FILTERED_MAX_REQUESTS} requests of ≤ {FILTERED_MAX_CALLS} calls, and as many "
+        "entries read per request at the large catalog as at the small one)"
+    )
+    print(f"  {'filter':<30} {'products':>8} {'found':>5} {'requests':>8}  calls/entries read")
+    ok = True
+    small_by_label = {m.label: m for m in small}
+    for measured in large:
+        before = small_by_label[measured.label]
+        within = (
+            measured.found == MATCHES
+            and measured.requests <= FILTERED_MAX_REQUESTS
+            and max(measured.calls_per_request) <= FILTERED_MAX_CALLS
+            and max(measured.items_read_per_request) <= max(before.items_read_per_request)
+        )
+        ok = ok and within
+        for m in (before, measured):
+            per_request = ", ".join(
+                f"{calls}/{read}"
+                for calls, read in zip(m.calls_per_request, m.items_read_per_request, strict=True)
+            )
+            verdict = "" if m is before else f"  {OK if within else OVER}"
+            print(
+                f"  {m.label:<30} {m.catalog_size:>8} {m.found:>5} {m.requests:>8}  "
+                f"{per_request}{verdict}"
+            )
+    return ok
+
+
 def _print_package(size: int, strays: list[str]) -> bool:
     from benchmarks.package_size import LIMIT_BYTES, MB
 
@@ -124,6 +163,37 @@ def _show_progress(done: int, total: int) -> None:
     if sys.stderr.isatty():
         text = "" if done == total else f"cold start: round {done + 1} of {total}"
         print(f"\r{text:<40}\r", end="", file=sys.stderr, flush=True)
+
+
+def _measure_filtered_pages(emulator: Emulator) -> tuple[list[FilteredList], list[FilteredList]]:
+    """At 100 and at 10,000 products, each on emptied tables, after the other measures."""
+    from benchmarks.filtered_pages import CATALOG_SIZE, measure_filtered_pages
+    from chalicelib.timeouts import PYNAMODB_CLIENT_SETTINGS
+
+    # The emulator sorts a whole index for every Query: at 10,000 products one takes
+    # seconds, where DynamoDB answers in milliseconds.
+    PYNAMODB_CLIENT_SETTINGS["read_timeout_seconds"] = 120
+    _show_step("filtered lists: 100 products")
+    _start_empty(emulator)
+    small = measure_filtered_pages(emulator.url, SMALL_CATALOG)
+    _show_step(f"filtered lists: {CATALOG_SIZE:,} products (a few minutes)")
+    _start_empty(emulator)
+    large = measure_filtered_pages(emulator.url, CATALOG_SIZE)
+    _show_step("")
+    return small, large
+
+
+def _start_empty(emulator: Emulator) -> None:
+    from chalicelib.store.setup import create_bucket, create_tables
+
+    emulator.reset()
+    create_tables()
+    create_bucket()
+
+
+def _show_step(text: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r{text:<60}\r", end="", file=sys.stderr, flush=True)
 
 
 def bench(scratch: Path, rounds: int) -> int:
@@ -146,9 +216,13 @@ def bench(scratch: Path, rounds: int) -> int:
             rounds=rounds,
             progress=_show_progress,
         )
+        with app_logs_held_back():
+            filtered = _measure_filtered_pages(emulator)
     cold_ok = _print_cold_start(cold)
+    filtered_ok = _print_filtered_pages(*filtered)
     package_ok = _print_package(*measure_package())
-    return 0 if (calls_ok and repeats_ok and cold_ok and package_ok) else 1
+    verdicts = (calls_ok, repeats_ok, cold_ok, filtered_ok, package_ok)
+    return 0 if all(verdicts) else 1
 
 
 def main(argv: list[str] | None = None) -> int:
