@@ -90,10 +90,17 @@ def _prepare_data() -> bool:
     """Tables and bucket; the demo data when the tables are empty. Whether it was loaded."""
     from chalicelib.config import reset_settings
     from chalicelib.local.demo import seed
-    from chalicelib.store.setup import create_bucket, create_tables
+    from chalicelib.store.products import backfill_filter_keys
+    from chalicelib.store.setup import add_missing_indexes, create_bucket, create_tables
 
     reset_settings()
     create_tables()
+    # Data saved by an older version lacks the indexes added since, and the attributes
+    # they are keyed on: add both, as a deployed stage's upgrade does (docs/deploy.md).
+    added = add_missing_indexes()
+    if added:
+        backfill_filter_keys()
+        print(f"Added to the restored data the indexes it lacked: {', '.join(added)}")
     create_bucket()
     return seed()
 

@@ -10,7 +10,7 @@ from pynamodb.exceptions import TableError
 
 from chalicelib.config import get_settings
 from chalicelib.store.images import image_read_policy
-from chalicelib.store.models import all_models
+from chalicelib.store.models import all_models, shared_connection
 from chalicelib.store.models.base import ShopModel
 
 
@@ -31,6 +31,36 @@ def _create_table(model: type[ShopModel]) -> bool:
 def create_tables() -> list[str]:
     """Create the missing tables; returns the names of those created."""
     return [model.Meta.table_name for model in all_models() if _create_table(model)]
+
+
+def add_missing_indexes() -> list[str]:
+    """Add to existing tables the indexes their models declare and they lack (tables
+    restored from a local snapshot saved by an older version); returns the names added.
+    One index per UpdateTable, as DynamoDB requires."""
+    added = []
+    for model in all_models():
+        schema = model._get_schema()
+        client = shared_connection().client
+        table = client.describe_table(TableName=model.Meta.table_name)["Table"]
+        existing = {index["IndexName"] for index in table.get("GlobalSecondaryIndexes", [])}
+        for index in schema["global_secondary_indexes"]:
+            if index["index_name"] in existing:
+                continue
+            client.update_table(
+                TableName=model.Meta.table_name,
+                AttributeDefinitions=schema["attribute_definitions"],
+                GlobalSecondaryIndexUpdates=[
+                    {
+                        "Create": {
+                            "IndexName": index["index_name"],
+                            "KeySchema": index["key_schema"],
+                            "Projection": index["projection"],
+                        }
+                    }
+                ],
+            )
+            added.append(index["index_name"])
+    return added
 
 
 def create_bucket() -> bool:
