@@ -4,6 +4,7 @@ key; plus writing X-Ray traces, the one grant that IAM cannot narrow to a resour
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -151,8 +152,8 @@ def _as_deployed_arn(target: str, template: dict[str, Any], stage: str) -> str:
     return table_arn(target.replace("shop-test-", f"shop-{stage}-", 1))
 
 
-@pytest.fixture
-def recorded_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
+@contextlib.contextmanager
+def recorded_calls() -> Iterator[list[tuple[str, dict[str, Any]]]]:
     calls: list[tuple[str, dict[str, Any]]] = []
     make_api_call = BaseClient._make_api_call
 
@@ -160,55 +161,54 @@ def recorded_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str,
         calls.append((operation, params))
         return make_api_call(client, operation, params)
 
-    monkeypatch.setattr(BaseClient, "_make_api_call", recording)
-    return calls
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(BaseClient, "_make_api_call", recording)
+        yield calls
 
 
-@pytest.fixture
-def cursor_secret_of_a_stack(
-    emulator: Any, settings_for_tour: Any, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[None]:
+@contextlib.contextmanager
+def cursor_secret_of_a_stack(emulator: Any) -> Iterator[None]:
     """The cursor key read from Secrets Manager, as deployed stages do (the test stage
     otherwise takes it from CURSOR_SECRET)."""
     import boto3
 
+    from chalicelib.config import get_settings
     from chalicelib.store.cursor_keys import forget_cursor_keys
 
     secrets = boto3.client("secretsmanager", endpoint_url=emulator.url, region_name="us-east-1")
     name = f"cursor-key-{uuid.uuid4().hex}"
     arn = secrets.create_secret(Name=name, SecretString=uuid.uuid4().hex * 2)["ARN"]
-    monkeypatch.setattr(settings_for_tour, "cursor_secret_arn", arn)
-    forget_cursor_keys()
-    yield
-    forget_cursor_keys()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(get_settings(), "cursor_secret_arn", arn)
+        forget_cursor_keys()
+        try:
+            yield
+        finally:
+            forget_cursor_keys()
     secrets.delete_secret(SecretId=arn, ForceDeleteWithoutRecovery=True)
 
 
-@pytest.fixture
-def settings_for_tour() -> Any:
-    from chalicelib.config import get_settings
+@pytest.fixture(scope="module")
+def needed_while_shopping(emulator: Any) -> set[tuple[str, str]]:
+    """(IAM action, table, index, object or secret) of every AWS call the tour makes, on
+    empty tables. One tour for the module: what it calls does not depend on the stage
+    whose policy is checked."""
+    from emptied import empty_store
 
-    return get_settings()
-
-
-@pytest.fixture
-def needed_while_shopping(
-    store: None,
-    cursor_secret_of_a_stack: None,
-    recorded_calls: list[tuple[str, dict[str, Any]]],
-) -> set[tuple[str, str]]:
-    """(IAM action, table, index, object or secret) of every AWS call the tour makes."""
     from app import app
 
-    with Client(app, stage_name="test") as client:
+    empty_store(emulator)
+    with (
+        cursor_secret_of_a_stack(emulator),
+        recorded_calls() as calls,
+        Client(app, stage_name="test") as client,
+    ):
         shop_a_little(client)
-    made = {operation for operation, _ in recorded_calls}
+    made = {operation for operation, _ in calls}
     assert {"TransactWriteItems", "BatchGetItem", "Query", "PutObject", "DeleteObject"} <= made
     assert "GetSecretValue" in made
     return {
-        needed
-        for operation, params in recorded_calls
-        for needed in _needed_permissions(operation, params)
+        needed for operation, params in calls for needed in _needed_permissions(operation, params)
     }
 
 
