@@ -225,7 +225,17 @@ def _links() -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/cart/add_item"): line_links,
         ("POST", "/api/ratings"): _links_to(rating, "rating_id", ITEM_METHODS),
         ("POST", "/api/products/{product_id}/rate"): _links_to(rating, "rating_id", ITEM_METHODS),
-        ("POST", "/api/users"): _links_to(user, "user_id", ITEM_METHODS),
+        ("POST", "/api/users"): {
+            **_links_to(user, "user_id", ITEM_METHODS),
+            # The new user logs in with the username and password it signed up with.
+            "Login": {
+                "operationId": _operation_id("POST", "/api/auth/login"),
+                "requestBody": {
+                    "username": "$response.body#/username",
+                    "password": "$request.body#/password",
+                },
+            },
+        },
         ("POST", "/api/cart/guest"): guest_cart_links,
         # The token goes into `Authorization: Token <token>`, which a link cannot compose:
         # clients prefix it themselves (securitySchemes.token).

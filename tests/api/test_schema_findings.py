@@ -148,3 +148,13 @@ def test_a_cart_line_links_to_changing_it_in_the_same_cart(document):
                 "header.X-Cart-Token": "$request.header.X-Cart-Token"
             }
             assert line[name]["requestBody"] == {"product_id": "$response.body#/product"}
+
+
+def test_a_new_user_links_to_logging_in_with_what_it_signed_up_with(document):
+    assert links(document, "/api/users/")["Login"] == {
+        "operationId": "post_api_auth_login",
+        "requestBody": {
+            "username": "$response.body#/username",
+            "password": "$request.body#/password",
+        },
+    }
