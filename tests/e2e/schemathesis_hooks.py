@@ -10,7 +10,8 @@ operation can succeed with schema-valid data:
   (``POST /api/cart/guest/`` and the cart line links), otherwise as the customer, whose
   cart outlives a single request (a line added by one case can be changed by the next);
 * merging runs as the customer with a guest cart issued for it (its token and its id);
-  checkout runs with something in the customer's cart;
+  checkout runs with something in the customer's cart, and changing or removing a line
+  with a line of that product in it;
 * an operation on ``/api/users/{user_id}/`` that names a user this run signed up runs as
   that user; other operations that end or change the credentials they run with (logout,
   and changing or deleting a user, which can change a password, drop staff rights or
@@ -41,6 +42,7 @@ GUEST_CART = "POST /api/cart/guest/"
 SIGNUP = "POST /api/users/"
 MERGE = "POST /api/cart/merge/"
 CHECKOUT = "POST /api/cart/checkout/"
+LINE_CHANGES = ("POST /api/cart/update_quantity/", "POST /api/cart/remove_item/")
 # A schema-valid request may still be refused with 400 for what is stored, which no
 # schema can state: a made-up cursor (only this deployment's signed cursors are
 # accepted), an id that names nothing, a username or email already taken, wrong login
@@ -118,6 +120,18 @@ def _guest_cart() -> dict[str, Any]:
     with _lock:
         _issued_cart_tokens.add(cart["cart_token"])
     return cart
+
+
+def _add_line(token: str, product_id: Any) -> None:
+    """Puts one unit of the product into the user's cart (when it exists and is in stock),
+    so that changing or removing its line can succeed."""
+    if isinstance(product_id, int) and not isinstance(product_id, bool):
+        requests.post(
+            f"{_url()}/api/cart/add_item/",
+            json={"product_id": product_id, "quantity": 1},
+            headers={"Authorization": f"Token {token}"},
+            timeout=TIMEOUT,
+        )
 
 
 def _fill_cart(token: str) -> None:
@@ -200,6 +214,8 @@ class ShopCredentials:
             if access == "cart":
                 # A generated token names no cart: the customer's own cart instead.
                 case.headers.pop("X-Cart-Token", None)
+                if label in LINE_CHANGES and isinstance(case.body, dict):
+                    _add_line(data["user"], case.body.get("product_id"))
             elif label == MERGE and not issued:
                 cart = _guest_cart()
                 case.headers["X-Cart-Token"] = cart["cart_token"]
