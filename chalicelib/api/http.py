@@ -86,8 +86,21 @@ def client_address(request: Request) -> str:
 
 
 def absolute_url(request: Request, query: dict[str, Any]) -> str:
+    """The URL a client uses for this request's path with ``query``.
+
+    Behind the deployed CloudFront distribution, API Gateway sees its own host and the
+    stage that the distribution's origin path adds; the distribution's viewer-request
+    function (deploy/resources.json) passes the client's host as ``X-Forwarded-Host``,
+    and the stage is then not part of the client's path."""
     headers = request.headers
+    context = request.context or {}
     scheme = headers.get("x-forwarded-proto", "http")
-    host = headers.get("host", "localhost")
-    path = (request.context or {}).get("path") or request.path
+    path = context.get("path") or request.path
+    host = headers.get("x-forwarded-host")
+    if host:
+        stage_prefix = f"/{context.get('stage')}/"
+        if context.get("stage") and path.startswith(stage_prefix):
+            path = path[len(stage_prefix) - 1 :]
+    else:
+        host = headers.get("host", "localhost")
     return f"{scheme}://{host}{path}?{urlencode(query)}"

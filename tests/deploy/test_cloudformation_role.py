@@ -50,6 +50,7 @@ STACK_RESOURCE_TYPES = (
     "AWS::S3::Bucket",
     "AWS::S3::BucketPolicy",
     "AWS::CloudFront::Distribution",
+    "AWS::CloudFront::Function",
     "AWS::CloudFront::OriginAccessControl",
     "AWS::CloudFront::CachePolicy",
     "AWS::CloudFront::OriginRequestPolicy",

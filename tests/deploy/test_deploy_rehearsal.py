@@ -32,6 +32,7 @@ LEFT_OUT_TYPES = {
     "AWS::ApiGateway::Stage",
     "AWS::CloudFront::CachePolicy",
     "AWS::CloudFront::Distribution",
+    "AWS::CloudFront::Function",
     "AWS::CloudFront::OriginAccessControl",
     "AWS::CloudFront::OriginRequestPolicy",
     "AWS::CloudWatch::Alarm",
