@@ -14,11 +14,11 @@ imported on an x86_64 machine: the deploy rehearsal in the tests builds for the 
 it runs on. The Lambda runtime is the Python that runs this (chalice's rule), python3.13.
 
 Both steps keep what they made in ``.chalice/deployments`` for the next build: the
-installed dependencies, zipped, per requirements.txt, runtime and architecture (chalice
-itself names that zip after the app's source too, so every edit of the app would
-download, install and zip every dependency again), and the slimmed dependencies with
-their bytecode (``deploy/slim_zip.py``). A build then zips and compiles the app's own
-files only.
+installed dependencies, zipped, per requirements.txt, chalice's version, runtime and
+architecture (chalice itself names that zip after the app's source too, so every edit of
+the app would download, install and zip every dependency again), and the slimmed
+dependencies with their bytecode (``deploy/slim_zip.py``). A build then zips and compiles
+the app's own files only.
 """
 
 from __future__ import annotations
@@ -157,6 +157,7 @@ def _dependencies_cached_by_requirements(workdir: Path) -> Iterator[list[Path]]:
     that key, and installs everything again after each edit of the app). The package is
     that zip with the app's files added, assembled in ``workdir``; the list yielded gets
     the path of the cached zip."""
+    from chalice import __version__ as chalice_version
     from chalice.deploy import deployer
     from chalice.deploy.packager import LambdaDeploymentPackager
 
@@ -175,7 +176,9 @@ def _dependencies_cached_by_requirements(workdir: Path) -> Iterator[list[Path]]:
         def _dependencies(self, project_dir: str, python_version: str) -> Path:
             requirements = self._get_requirements_filename(project_dir)
             vendor = os.path.join(project_dir, self._VENDOR_DIR)
-            digest = hashlib.sha256(Path(requirements).read_bytes())
+            # chalice's version too: it picks the wheels (requirements-dev.txt pins it).
+            digest = hashlib.sha256(f"chalice {chalice_version}\n".encode())
+            digest.update(Path(requirements).read_bytes())
             if os.path.isdir(vendor):
                 self._hash_vendor_dir(vendor, digest)
             name = f"dependencies-{digest.hexdigest()[:32]}-{python_version}"
