@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from deploy.slim_zip import slim
+from deploy.slim_zip import forget_unused, slim
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BUILD_CACHE = PROJECT_ROOT / ".chalice" / "deployments"
@@ -184,6 +184,7 @@ def _dependencies_cached_by_requirements(workdir: Path) -> Iterator[list[Path]]:
             name = f"dependencies-{digest.hexdigest()[:32]}-{python_version}"
             cached = BUILD_CACHE / f"{name}{self._architecture_suffix()}.zip"
             if cached.is_file():
+                os.utime(cached)  # used: kept (see forget_unused)
                 return cached
             self._ui.write("Installing the dependencies (kept for the next build).\n")
             partial = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
@@ -193,6 +194,7 @@ def _dependencies_cached_by_requirements(workdir: Path) -> Iterator[list[Path]]:
                     self._add_py_deps(archive, deps_dir=installed)
                     self._add_vendor_files(archive, vendor)
             partial.replace(cached)
+            forget_unused(BUILD_CACHE, "dependencies-*.zip")
             return cached
 
     # chalice's build stage creates its packager by this name.

@@ -170,12 +170,14 @@ def slim(archive: Path, cache: Path | None = None) -> tuple[int, int]:
     return before, archive.stat().st_size
 
 
-def forget_unused(cache: Path) -> None:
-    """Delete what no build has used for CACHE_DAYS (older requirements, older sources)."""
+def forget_unused(cache: Path, *patterns: str) -> None:
+    """Delete the files of ``cache`` (matching ``patterns``) that no build has used for
+    CACHE_DAYS: those of older requirements or older sources."""
     oldest = time.time() - CACHE_DAYS * 86400
-    for kept in [*cache.glob("dependencies-*.zip"), *cache.glob("bytecode/*.pyc")]:
-        if kept.stat().st_mtime < oldest:
-            kept.unlink(missing_ok=True)
+    for pattern in patterns or ("dependencies-*.zip", "bytecode/*.pyc"):
+        for kept in cache.glob(pattern):
+            if kept.stat().st_mtime < oldest:
+                kept.unlink(missing_ok=True)
 
 
 def _write_atomically(path: Path, content: bytes) -> None:
