@@ -158,3 +158,8 @@ def test_a_new_user_links_to_logging_in_with_what_it_signed_up_with(document):
             "password": "$request.body#/password",
         },
     }
+
+
+def test_a_made_up_cursor_is_refused_even_when_the_price_range_is_empty(api: Api):
+    reply = api.get("/api/products/?min_price=20&max_price=10&cursor=bWFkZQ.dXA")
+    assert (reply.status, reply.body) == (400, {"cursor": ["Invalid cursor."]})

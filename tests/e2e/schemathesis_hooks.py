@@ -140,7 +140,7 @@ def _fill_cart(token: str) -> None:
     names (an id's minimum, 1)."""
     listed = requests.get(
         f"{_url()}/api/products/",
-        params={"in_stock": "true", "ordering": "-created_at", "limit": 1},
+        params={"in_stock": "true", "ordering": "-created_at", "limit": "1"},
         timeout=TIMEOUT,
     )
     products = listed.json() if listed.status_code == 200 else []
