@@ -66,12 +66,11 @@ def prepared_clients() -> list[Any]:
 def _load_product_routes() -> None:
     from chalicelib.api import products
     from chalicelib.api.deferred import load_deferred
-    from chalicelib.schemas.catalog import ProductPublic
     from chalicelib.schemas.queries import ProductListQuery
 
     load_deferred(products)  # services, repositories, models and schemas of the routes
-    for schema in (ProductPublic, ProductListQuery):
-        schema.model_rebuild(force=True)  # what ``defer_build`` leaves to the first use
+    # Product responses are plain dicts (api/products.py); the list's filters are a model.
+    ProductListQuery.model_rebuild(force=True)  # what ``defer_build`` leaves to first use
 
 
 def _create_dynamodb_clients() -> list[Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from chalice import Response
 from chalice.app import Request
@@ -20,6 +21,8 @@ def next_page_url(request: Request, next_cursor: str | None) -> str | None:
 
 
 def page_response(
-    request: Request, items: Sequence[BaseModel], next_cursor: str | None
+    request: Request,
+    items: Sequence[BaseModel] | Sequence[dict[str, Any]],
+    next_cursor: str | None,
 ) -> Response:
     return list_response(items, next_page_url(request, next_cursor))

@@ -31,9 +31,14 @@ STATUS_BY_ERROR: list[tuple[type[errors.ShopError], int]] = [
 ]
 
 
+def json_text(body: Any) -> str:
+    """JSON as pydantic's ``model_dump_json`` writes it: compact, text left unescaped."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+
+
 def json_response(body: Any, status: int = 200, headers: dict[str, Any] | None = None) -> Response:
     return Response(
-        body=json.dumps(body, separators=(",", ":")),
+        body=json_text(body),
         status_code=status,
         headers={"Content-Type": "application/json", **(headers or {})},
     )
@@ -119,12 +124,19 @@ def model_response(
     )
 
 
-def list_response(models: Sequence[BaseModel], next_url: str | None = None) -> Response:
-    body = "[" + ",".join(model.model_dump_json() for model in models) + "]"
+def list_response(
+    items: Sequence[BaseModel] | Sequence[dict[str, Any]], next_url: str | None = None
+) -> Response:
+    """Items are models, or plain dicts built to their schema (see api/products.py)."""
+    body = "[" + ",".join(_item_json(item) for item in items) + "]"
     headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
     if next_url:
         headers["Link"] = f'<{next_url}>; rel="next"'
     return Response(body=body, status_code=200, headers=headers)
+
+
+def _item_json(item: BaseModel | dict[str, Any]) -> str:
+    return item.model_dump_json() if isinstance(item, BaseModel) else json_text(item)
 
 
 def no_content() -> Response:

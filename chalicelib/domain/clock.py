@@ -13,4 +13,9 @@ def isoformat_z(moment: datetime) -> str:
 
 
 def parse_isoformat_z(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    """What ``isoformat_z`` wrote. ``fromisoformat`` rather than ``strptime``, whose first
+    call imports the ``_strptime`` module and its locale tables, on every cold read."""
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        raise ValueError(f"not a UTC timestamp: {text!r}")
+    return parsed.astimezone(UTC)

@@ -29,3 +29,9 @@ def fits_dynamodb(value: Decimal) -> bool:
     if len(digits) > MAX_SIGNIFICANT_DIGITS:
         return False
     return SMALLEST_MAGNITUDE <= abs(value) <= LARGEST_MAGNITUDE
+
+
+def money_text(value: Decimal) -> str:
+    """Money as responses show it: a decimal string with two places (never ``-0.00``)."""
+    shown = value.quantize(Decimal("0.01"))
+    return f"{shown.copy_abs() if shown.is_zero() else shown}"

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, StringConstraints
 
 from chalicelib.domain.catalog import MAX_PRICE, CategoryChanges, NewProduct, ProductChanges
-from chalicelib.domain.entities import Category, Product
+from chalicelib.domain.entities import Category
 from chalicelib.schemas.base import Schema, sent
 from chalicelib.schemas.common import (
     Integer,
@@ -119,6 +119,9 @@ def product_changes(update: ProductCreate | ProductPatch) -> ProductChanges:
 
 
 class ProductPublic(Schema):
+    """A product in responses, as the document states it; the responses themselves are
+    built by ``chalicelib.api.products.product_view`` without this model."""
+
     id: int
     name: str
     description: str
@@ -132,21 +135,3 @@ class ProductPublic(Schema):
     average_rating: float
     rating_count: int
     created_at: Timestamp
-
-    @classmethod
-    def of(cls, product: Product, image_url: str | None) -> ProductPublic:
-        return cls(
-            id=product.id,
-            name=product.name,
-            description=product.description,
-            price=product.price,
-            image=image_url,
-            category=product.category_id,
-            stock=product.stock,
-            color=product.color,
-            size=product.size,
-            category_name=product.category_name,
-            average_rating=product.average_rating,
-            rating_count=product.rating_count,
-            created_at=product.created_at,
-        )

@@ -31,7 +31,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from chalicelib.domain.clock import isoformat_z
-from chalicelib.domain.numbers import MAX_ID, MAX_SIGNIFICANT_DIGITS, fits_dynamodb
+from chalicelib.domain.numbers import MAX_ID, MAX_SIGNIFICANT_DIGITS, fits_dynamodb, money_text
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NOT_AN_INTEGER = "A valid integer is required."
@@ -100,11 +100,6 @@ _EMAIL_PART = rf"[^@{_CC}{_SPACES}]+"
 EMAIL_SCHEMA_PATTERN = rf"^[{_STRIPPED}]*{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}[{_STRIPPED}]*$"
 # Money in responses: a decimal string with two places.
 MONEY_PATTERN = r"^-?\d+(\.\d{1,2})?$"
-
-
-def money_text(value: Decimal) -> str:
-    shown = value.quantize(Decimal("0.01"))
-    return f"{shown.copy_abs() if shown.is_zero() else shown}"
 
 
 # An integer a client sends: an id, a quantity, a count.
