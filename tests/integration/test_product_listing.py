@@ -3,17 +3,21 @@ catalog and for one category; filters and price ranges narrow them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from chalicelib.domain.catalog import NewProduct, ProductQuery
-from chalicelib.domain.entities import Category, Product, User
+from chalicelib.domain.entities import Category, Product
 from chalicelib.errors import InvalidInput
 
 if TYPE_CHECKING:
     from call_recorder import DynamoDBCalls
+from helpers import PASSWORD
+
+from chalicelib.services.accounts import create_superuser
 from chalicelib.services.catalog import create_category, create_product, list_products
 
 # Equal prices and names (also differing only in case), and names where one begins another,
@@ -34,9 +38,15 @@ PRICES_FROM_10_TO_20 = ["10.00", "10.00", "10.00", "19.99", "20.00"]
 ORDERINGS = ["created_at", "-created_at", "price", "-price", "name", "-name", None]
 
 
-@pytest.fixture
-def products(staff: User, category: Category) -> list[Product]:
-    """The catalog, every other product in a second category."""
+@pytest.fixture(scope="module")
+def saved_catalog(emulator: object) -> tuple[Category, list[Product], Callable[[], None]]:
+    """The catalog, written once for the module (its tests only read it), every other
+    product in a second category; and what puts it back after a test's emptied tables."""
+    from emptied import empty_store, saved_store
+
+    empty_store(emulator)
+    create_superuser("staff", "staff@example.com", PASSWORD)
+    category = create_category("Jackets")
     other = create_category("Other")
     created = []
     for number, (name, price, stock, color, size, description) in enumerate(CATALOG):
@@ -50,7 +60,22 @@ def products(staff: User, category: Category) -> list[Product]:
             category_id=category.id if number % 2 == 0 else other.id,
         )
         created.append(create_product(fields))
-    return created
+    return category, created, saved_store()
+
+
+@pytest.fixture
+def category(store: None, saved_catalog: tuple[Category, list[Product], Callable[[], None]]):
+    """The module's first category, with the whole catalog back in the tables."""
+    written, _, restore = saved_catalog
+    restore()
+    return written
+
+
+@pytest.fixture
+def products(
+    category: Category, saved_catalog: tuple[Category, list[Product], Callable[[], None]]
+) -> list[Product]:
+    return saved_catalog[1]
 
 
 def every_page(limit: int = 3, **criteria: Any) -> list[Product]:
