@@ -10,6 +10,7 @@ the routing layer) must agree with the row: ``test_declared_access_matches_the_t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,8 +114,23 @@ class World:
     ids: dict[str, str]
 
 
+@pytest.fixture(scope="module")
+def saved_world(shared_api: Api) -> tuple[World, Callable[[], None]]:
+    """The world, written once for the module, and what puts it back as written."""
+    from emptied import saved_store
+
+    return _build_world(shared_api), saved_store()
+
+
 @pytest.fixture
-def world(api: Api) -> World:
+def world(store: None, saved_world: tuple[World, Callable[[], None]]) -> World:
+    """The module's world as written, whatever the test before deleted or changed."""
+    written, restore = saved_world
+    restore()
+    return written
+
+
+def _build_world(api: Api) -> World:
     create_superuser("staff", "staff@example.com", PASSWORD)
     staff = api.as_token(_login(api, "staff"))
     for name in ("owner", "other"):
