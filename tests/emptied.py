@@ -51,7 +51,9 @@ def saved_store() -> Callable[[], None]:
     s3 = s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
     bucket = s3.buckets[settings.media_bucket]
     items = {name: copy.deepcopy(table.items) for name, table in tables.items()}
-    objects = {key: bucket.keys[key].value for key in bucket.keys}
+    objects = {
+        key: (bucket.keys[key].value, dict(bucket.keys[key].metadata)) for key in bucket.keys
+    }
 
     def restore() -> None:
         for name, saved in items.items():
@@ -59,8 +61,9 @@ def saved_store() -> Callable[[], None]:
         for key in list(bucket.keys):
             if key not in objects:
                 del bucket.keys[key]
-        for key, value in objects.items():
+        for key, (value, metadata) in objects.items():
             if key not in bucket.keys:
-                s3.put_object(settings.media_bucket, key, value)
+                restored = s3.put_object(settings.media_bucket, key, value)
+                restored.set_metadata(metadata, replace=True)  # its Content-Type among them
 
     return restore

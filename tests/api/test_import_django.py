@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import urllib.request
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,15 @@ from migration.dump import DumpError
 from migration.importer import Result, run_import
 
 
-@pytest.fixture
-def dump(tmp_path: Path) -> Path:
-    return write_dump(tmp_path / "dump.json")
+@pytest.fixture(scope="module")
+def dump(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample dump, written once for the module (tests only read it)."""
+    return write_dump(tmp_path_factory.mktemp("django") / "dump.json")
 
 
-@pytest.fixture
-def media(tmp_path: Path) -> Path:
-    root = tmp_path / "media"
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("django") / "media"
     write_media(root)
     return root
 
@@ -35,9 +37,23 @@ def run(dump: Path, media: Path | None = None, **options: Any) -> tuple[Result, 
     return result, out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def saved_import(emulator: object, dump: Path, media: Path) -> tuple[Result, Callable[[], None]]:
+    """The sample dump imported once for the module, and what puts the tables and the
+    bucket back as that import left them."""
+    from emptied import empty_store, saved_store
+
+    empty_store(emulator)
+    result = run(dump, media)[0]
+    return result, saved_store()
+
+
 @pytest.fixture
-def imported(api: Any, dump: Path, media: Path) -> Result:
-    return run(dump, media)[0]
+def imported(api: Any, saved_import: tuple[Result, Callable[[], None]]) -> Result:
+    """The import's result, with the stage as the import left it (``api`` empties it)."""
+    result, restore = saved_import
+    restore()
+    return result
 
 
 def login(api: Any, username: str, password: str | None = None) -> Any:
