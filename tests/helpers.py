@@ -203,3 +203,21 @@ def retried_while_busy[ResponseT](send: Callable[[], ResponseT]) -> ResponseT:
         time.sleep(float(response.headers.get("Retry-After", "1")))  # type: ignore[attr-defined]
         response = send()
     return response
+
+
+def fill_cart(client: Api, product_ids: list[int]) -> None:
+    """One unit of each product in the cart of ``client``'s user, added in one write of
+    the cart as the cart use cases write it: for tests about a nearly full cart, where a
+    request per line (each pricing the growing cart) would dominate the run."""
+    from chalicelib.domain.cart import UserCartOwner
+    from chalicelib.domain.clock import utc_now
+    from chalicelib.store import carts
+
+    assert client.get("/api/cart/items/").status == 200  # the cart exists from here on
+    key = carts.owner_key(UserCartOwner(client.get("/api/users/me/").body["id"]))
+    cart = carts.read_cart(key).cart
+    assert cart is not None
+    now = utc_now()
+    for line_id, product_id in zip(carts.new_line_ids(len(product_ids)), product_ids, strict=True):
+        cart.add_line(line_id, product_id, 1, now)
+    carts.save_cart(key, cart)

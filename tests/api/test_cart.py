@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from helpers import fill_cart
 
 CART_FIELDS = {"id", "user", "items", "total", "created_at", "updated_at"}
 ITEM_FIELDS = {
@@ -124,8 +125,8 @@ def test_the_quantity_already_in_the_cart_counts_against_the_stock(shopper, jack
 
 def test_a_cart_holds_at_most_fifty_products(shopper, catalog, jackets) -> None:
     product_ids = catalog.many_products(jackets, 51)
-    for product_id in product_ids[:50]:
-        assert add(shopper, product_id).status == 201
+    fill_cart(shopper, product_ids[:49])
+    assert add(shopper, product_ids[49]).status == 201
 
     reply = add(shopper, product_ids[50])
 
@@ -135,8 +136,7 @@ def test_a_cart_holds_at_most_fifty_products(shopper, catalog, jackets) -> None:
 
 def test_a_deleted_products_line_leaves_room_for_another(shopper, catalog, jackets, staff):
     product_ids = catalog.many_products(jackets, 51)
-    for product_id in product_ids[:50]:
-        add(shopper, product_id)
+    fill_cart(shopper, product_ids[:50])
     staff.delete(f"/api/products/{product_ids[0]}/")
 
     assert add(shopper, product_ids[50]).status == 201

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from helpers import fill_cart
 
 
 @pytest.fixture
@@ -81,8 +82,7 @@ def test_merging_over_the_stock_changes_nothing(api, shopper, guest, jacket) -> 
 
 def test_merging_past_fifty_lines_is_refused(api, shopper, guest, catalog, jackets) -> None:
     product_ids = catalog.many_products(jackets, 51)
-    for product_id in product_ids[:50]:
-        shopper.post("/api/cart/add_item/", {"product_id": product_id})
+    fill_cart(shopper, product_ids[:50])
     fill_guest_cart(api, guest, (product_ids[50], 1))
 
     assert merge(shopper, guest["cart_id"], guest["cart_token"]).status == 400
