@@ -23,7 +23,10 @@ import shlex
 import subprocess
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from tests.e2e.conftest import PROJECT_DIR, Stack
 
@@ -95,6 +98,14 @@ def operations_without_success(answered: dict[str, set[int]], schema: dict) -> l
         for label in documented
         if not any(200 <= status < 300 for status in answered.get(label, ()))
     ]
+
+
+@pytest.fixture(scope="module")
+def stack(start_stack: Callable[..., Stack]) -> Stack:
+    """A stack of its own: the fuzzer creates, renames and deletes whatever it can reach
+    (categories, products, users), which other modules sharing the test process's stack
+    would then find in place of the demo data."""
+    return start_stack()
 
 
 def test_schemathesis_finds_no_failure(stack: Stack, tmp_path: Path) -> None:
