@@ -14,10 +14,11 @@ from chalicelib.store.counters import next_id
 from chalicelib.store.models import CategoryRecord, ProductRecord
 from chalicelib.store.models.catalog import CATEGORY_SCOPE
 from chalicelib.store.pagination import Page, query_page
-from chalicelib.store.unit_of_work import condition_failed, leaving_version_alone
+from chalicelib.store.unit_of_work import ConditionsFailed, condition_failed, unit_of_work
 
 CATEGORY_HAS_PRODUCTS = "Cannot delete a category that still has products."
 CATEGORY_CHANGED = "The category was given another image meanwhile. Please retry."
+CATEGORY, PRODUCT = "category", "product"
 
 
 def to_category(record: CategoryRecord) -> Category:
@@ -109,23 +110,40 @@ def update_category(category: Category, previous: Category) -> Category:
         if category.image_key != previous.image_key and current.image_key != previous.image_key:
             raise Conflict(CATEGORY_CHANGED) from None
         raise WriteConflict("the category was changed meanwhile") from error
-    if category.name != previous.name:
-        _copy_name_to_products(category)
+    copy_name_to_products(category)
     return to_category(record)
 
 
-def _copy_name_to_products(category: Category) -> None:
-    for product in ProductRecord.category_by_id.query(category.id):
+def copy_name_to_products(category: Category) -> None:
+    """Give every product of the category that shows another name this one.
+
+    After every write of the category, not only a rename: a copy that a timeout cut off
+    (the request answered 503, some products kept the old name) is finished by the
+    client's retry, whose name no longer differs from the stored one. Each product is
+    written only while the category still has this name, so the copy of an older rename
+    that runs late stops instead of overwriting a newer name; the newer rename's copy
+    covers every product."""
+    stale = ProductRecord.category_by_id.query(
+        category.id, filter_condition=ProductRecord.category_name != category.name
+    )
+    for product in stale:
         try:
-            # A copy of the category's name, not an edit of the product: its version stays.
-            leaving_version_alone(ProductRecord(product.id)).update(
-                actions=[ProductRecord.category_name.set(category.name)],
-                condition=ProductRecord.category_id == category.id,
-            )
-        except UpdateError as error:
-            # Moved to another category or deleted meanwhile: nothing to copy.
-            if not condition_failed(error):
-                raise
+            with unit_of_work() as work:
+                work.check(
+                    CATEGORY, CategoryRecord, category.id, CategoryRecord.name == category.name
+                )
+                # A copy of the category's name, not an edit of the product: its version
+                # stays.
+                work.adjust(
+                    PRODUCT,
+                    ProductRecord(product.id),
+                    [ProductRecord.category_name.set(category.name)],
+                    ProductRecord.category_id == category.id,
+                )
+        except ConditionsFailed as failed:
+            if CATEGORY in failed.labels:
+                return  # renamed again (or deleted) meanwhile: that write copies its name
+            # The product moved to another category or was deleted: nothing to copy.
 
 
 def delete_category(category_id: int) -> None:
