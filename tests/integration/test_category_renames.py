@@ -14,8 +14,8 @@ from chalicelib.domain.entities import Category, Product, User
 from chalicelib.services import catalog
 
 Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]
-PRODUCTS = 20
-RENAMES = 8
+PRODUCTS = 12
+RENAMES = 6
 
 
 def products_of(category: Category, count: int) -> list[Product]:
