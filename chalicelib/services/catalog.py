@@ -53,9 +53,12 @@ def update_category(
             return categories.update_category(updated, read)
 
         new_key = image_key if image_key != previous.image_key else None
-        return _written_or_landed(
+        written = _written_or_landed(
             lambda: retried(update), lambda: categories.get_category(category_id), new_key
         )
+    if not isinstance(changes.name, Unset):
+        retried(lambda: categories.copy_name_to_products(written))
+    return written
 
 
 def _written_or_landed[RecordT: (Category, Product)](

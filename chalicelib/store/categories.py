@@ -78,8 +78,8 @@ def list_categories(limit: int, cursor: str | None) -> Page[Category]:
 
 def update_category(category: Category, previous: Category) -> Category:
     """Store name and image on the version ``previous`` was read at (``WriteConflict``
-    when it changed meanwhile: read again, apply again); a rename is copied onto the
-    category's products, whose responses carry ``category_name`` without a second read.
+    when it changed meanwhile: read again, apply again). The name reaches the products
+    through ``copy_name_to_products``.
 
     The image is written only when it changes, and only while the category still names the
     one being replaced: a stale copy would orphan a concurrent replacement's object
@@ -110,19 +110,19 @@ def update_category(category: Category, previous: Category) -> Category:
         if category.image_key != previous.image_key and current.image_key != previous.image_key:
             raise Conflict(CATEGORY_CHANGED) from None
         raise WriteConflict("the category was changed meanwhile") from error
-    copy_name_to_products(category)
     return to_category(record)
 
 
 def copy_name_to_products(category: Category) -> None:
-    """Give every product of the category that shows another name this one.
+    """Give every product of the category that shows another name this one (product
+    responses carry ``category_name`` without a second read).
 
-    After every write of the category, not only a rename: a copy that a timeout cut off
-    (the request answered 503, some products kept the old name) is finished by the
-    client's retry, whose name no longer differs from the stored one. Each product is
-    written only while the category still has this name, so the copy of an older rename
-    that runs late stops instead of overwriting a newer name; the newer rename's copy
-    covers every product."""
+    After every write that sends a name, not only one that changes it: a copy that a
+    timeout cut off (the request answered 503, some products kept the old name) is
+    finished by the client's retry, whose name no longer differs from the stored one.
+    Each product is written only while the category still has this name, so the copy of
+    an older rename that runs late stops instead of overwriting a newer name; the newer
+    rename's copy covers every product."""
     stale = ProductRecord.category_by_id.query(
         category.id, filter_condition=ProductRecord.category_name != category.name
     )
