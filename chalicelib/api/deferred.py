@@ -33,20 +33,9 @@ import inspect
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.deferred import DeferredPackage
+
 SCHEMA_PACKAGE = "chalicelib.schemas"
-
-
-class DeferredPackage:
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def __getattr__(self, module: str) -> ModuleType:
-        if module.startswith("_"):
-            raise AttributeError(module)
-        return importlib.import_module(f"{self._name}.{module}")
-
-    def __repr__(self) -> str:
-        return f"<deferred package {self._name}>"
 
 
 if TYPE_CHECKING:

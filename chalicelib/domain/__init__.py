@@ -17,5 +17,6 @@ if TYPE_CHECKING:
         passwords,
         ratings,
         references,
+        storage,
         throttling,
     )

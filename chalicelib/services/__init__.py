@@ -15,4 +15,5 @@ if TYPE_CHECKING:
         images,
         orders,
         ratings,
+        storage,
     )

@@ -10,12 +10,11 @@ from chalicelib.domain.accounts import NewUser, UserChanges, can_manage_user, pa
 from chalicelib.domain.changes import chosen
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Session, User
+from chalicelib.domain.storage import ConditionsFailed, Page
 from chalicelib.errors import AuthenticationFailed, InvalidInput, NotFound, PermissionDenied
 from chalicelib.services import ratings
 from chalicelib.services.contention import retried
-from chalicelib.store import carts, sessions, users
-from chalicelib.store.pagination import Page
-from chalicelib.store.unit_of_work import ConditionsFailed, unit_of_work
+from chalicelib.services.storage import store
 
 
 def _check_password(password: str, username: str) -> None:
@@ -30,7 +29,7 @@ def signup(new: NewUser, *, is_staff: bool = False) -> User:
 
     def create() -> User:
         user = User(
-            id=users.new_user_id(),
+            id=store.users.new_user_id(),
             username=new.username,
             email=new.email,
             password_hash=password_hash,
@@ -41,7 +40,7 @@ def signup(new: NewUser, *, is_staff: bool = False) -> User:
             address=new.address,
             is_staff=is_staff,
         )
-        return users.create_user(user)
+        return store.users.create_user(user)
 
     return retried(create)
 
@@ -52,7 +51,7 @@ def create_superuser(username: str, email: str, password: str) -> User:
 
 def list_users(actor: User, limit: int, cursor: str | None) -> Page[User]:
     if actor.is_staff:
-        return users.list_users(limit, cursor)
+        return store.users.list_users(limit, cursor)
     # A customer's list is one page, which issues no cursor: any cursor is a made-up one.
     if cursor is not None:
         raise InvalidInput.on("cursor", "Invalid cursor.")
@@ -63,7 +62,7 @@ def get_user(actor: User, user_id: int) -> User:
     # Someone else's account is "not found" rather than "forbidden": ids are not probed.
     if not can_manage_user(actor, user_id):
         raise NotFound()
-    return users.get_user(user_id)
+    return store.users.get_user(user_id)
 
 
 def update_user(
@@ -94,16 +93,16 @@ def update_user(
             # Every session started before this change ends with it, atomically.
             updated.session_epoch = previous.session_epoch + 1
         try:
-            with unit_of_work() as work:
-                users.stage_user_change(work, updated, previous)
+            with store.unit_of_work.unit_of_work() as work:
+                store.users.stage_user_change(work, updated, previous)
                 if password is not None and kept is not None:
-                    sessions.stage_kept_session(
+                    store.sessions.stage_kept_session(
                         work, replace(kept, user_epoch=updated.session_epoch)
                     )
         except ConditionsFailed as failed:
-            if failed.labels == {sessions.SESSION}:
+            if failed.labels == {store.sessions.SESSION}:
                 raise AuthenticationFailed() from failed  # logged out meanwhile
-            users.raise_for_user_change(failed)
+            store.users.raise_for_user_change(failed)
         updated.version = (previous.version or 0) + 1
         return updated, previous
 
@@ -113,14 +112,14 @@ def update_user(
     if password is not None:
         # Tidy-up: those sessions stopped working when the change was committed.
         keep = kept.token_hash if kept else None
-        sessions.delete_sessions_of_user(user_id, keep_token_hash=keep)
+        store.sessions.delete_sessions_of_user(user_id, keep_token_hash=keep)
     return saved
 
 
 def delete_user(actor: User, user_id: int) -> None:
-    retried(lambda: users.delete_user(get_user(actor, user_id)))
-    sessions.delete_sessions_of_user(user_id)
-    carts.delete_user_cart(user_id)  # their orders stay, with their own copy of the name
+    retried(lambda: store.users.delete_user(get_user(actor, user_id)))
+    store.sessions.delete_sessions_of_user(user_id)
+    store.carts.delete_user_cart(user_id)  # their orders stay, with their own copy of the name
     # After the user is gone no rating of theirs can be written any more (every rating
     # write checks that its author exists), so the sweep is not racing new ones.
     ratings.remove_ratings_of_user(user_id)

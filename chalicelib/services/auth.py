@@ -12,12 +12,10 @@ from chalicelib.config import get_settings
 from chalicelib.domain import passwords
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Session, User
+from chalicelib.domain.storage import ConditionsFailed, Counter, LoginState, WriteConflict
 from chalicelib.errors import AuthenticationFailed, InvalidInput, Throttled
 from chalicelib.services.contention import retried
-from chalicelib.store import login_attempts, sessions, users
-from chalicelib.store.conflicts import WriteConflict
-from chalicelib.store.login_attempts import Counter
-from chalicelib.store.unit_of_work import ConditionsFailed, unit_of_work
+from chalicelib.services.storage import store
 
 BAD_CREDENTIALS = "Unable to log in with provided credentials."
 
@@ -58,23 +56,23 @@ def new_session(user: User) -> tuple[str, Session]:
 
 def start_session(user: User) -> LoginResult:
     token, session = new_session(user)
-    with unit_of_work() as work:
-        sessions.stage_new_session(work, session)
+    with store.unit_of_work.unit_of_work() as work:
+        store.sessions.stage_new_session(work, session)
     return LoginResult(token=token, session=session, user=user)
 
 
-def _counters(username: str, address: str, state: login_attempts.LoginState) -> list[Counter]:
+def _counters(username: str, address: str, state: LoginState) -> list[Counter]:
     settings = get_settings()
     return [
         Counter(
-            login_attempts.username_failures_key(username),
-            login_attempts.USERNAME_LIMIT,
+            store.login_attempts.username_failures_key(username),
+            store.login_attempts.USERNAME_LIMIT,
             state.username_failures,
             settings.login_failures_per_username,
         ),
         Counter(
-            login_attempts.address_failures_key(address),
-            login_attempts.ADDRESS_LIMIT,
+            store.login_attempts.address_failures_key(address),
+            store.login_attempts.ADDRESS_LIMIT,
             state.address_failures,
             settings.login_failures_per_address,
         ),
@@ -87,7 +85,7 @@ def _seconds_blocked(counters: list[Counter], now: int) -> int:
 
 
 def _reread(counters: list[Counter]) -> list[Counter]:
-    windows = login_attempts.read_counters([counter.key for counter in counters])
+    windows = store.login_attempts.read_counters([counter.key for counter in counters])
     return [replace(counter, window=windows[counter.key]) for counter in counters]
 
 
@@ -110,9 +108,9 @@ def _count_failure(counters: list[Counter], now: int) -> None:
         if blocked_for:
             raise Throttled(blocked_for)
         try:
-            with unit_of_work() as work:
+            with store.unit_of_work.unit_of_work() as work:
                 for counter in current:
-                    login_attempts.stage_failure(work, counter, now, window)
+                    store.login_attempts.stage_failure(work, counter, now, window)
         except ConditionsFailed as failed:
             raise WriteConflict() from failed
 
@@ -127,12 +125,12 @@ def login(username: str, password: str, client_address: str) -> LoginResult:
     """
     settings = get_settings()
     now = int(time.time())
-    state = login_attempts.read_login_state(username, client_address)
+    state = store.login_attempts.read_login_state(username, client_address)
     counters = _counters(username, client_address, state)
     blocked_for = _seconds_blocked(counters, now)
     if blocked_for:
         raise Throttled(blocked_for)
-    user = users.find_user(state.user_id) if state.user_id is not None else None
+    user = store.users.find_user(state.user_id) if state.user_id is not None else None
     # An inactive user is refused like a wrong password (as Django's ModelBackend does),
     # after the same work, so the answer tells nothing about the account.
     verified = user is not None and passwords.verify_password(password, user.password_hash)
@@ -144,14 +142,19 @@ def login(username: str, password: str, client_address: str) -> LoginResult:
     token, session = new_session(user)
     rehash = passwords.needs_rehash(user.password_hash, settings.password_iterations)
     try:
-        with unit_of_work() as work:
-            login_attempts.stage_limit_checks(work, counters, now, settings.login_window_seconds)
+        with store.unit_of_work.unit_of_work() as work:
+            store.login_attempts.stage_limit_checks(
+                work, counters, now, settings.login_window_seconds
+            )
             if rehash:
                 user.password_hash = passwords.hash_password(password, settings.password_iterations)
-                users.stage_password_hash(work, user)
-            sessions.stage_new_session(work, session)
+                store.users.stage_password_hash(work, user)
+            store.sessions.stage_new_session(work, session)
     except ConditionsFailed as failed:
-        if failed.labels & {login_attempts.USERNAME_LIMIT, login_attempts.ADDRESS_LIMIT}:
+        if failed.labels & {
+            store.login_attempts.USERNAME_LIMIT,
+            store.login_attempts.ADDRESS_LIMIT,
+        }:
             raise _throttled_now(counters, now) from failed
         # The user changed since it was read (only a re-hash writes it): the session is
         # not started; the client may simply log in again. (A resent transaction whose
@@ -167,7 +170,7 @@ def authenticate(token: str) -> tuple[User, Session]:
     user_id = _user_id_of(token)
     if user_id is None:
         raise AuthenticationFailed()
-    session, user = sessions.get_session_and_user(hash_token(token), user_id)
+    session, user = store.sessions.get_session_and_user(hash_token(token), user_id)
     if session is None or user is None or session.user_id != user.id or not user.is_active:
         raise AuthenticationFailed()
     # A password change since the session started ended it.
@@ -180,4 +183,4 @@ def authenticate(token: str) -> tuple[User, Session]:
 
 
 def logout(session: Session) -> None:
-    sessions.delete_session(session.token_hash)
+    store.sessions.delete_session(session.token_hash)

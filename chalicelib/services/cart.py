@@ -30,12 +30,12 @@ from chalicelib.domain.cart import (
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import User
 from chalicelib.domain.orders import EMPTY_CART
+from chalicelib.domain.storage import CartRead
 from chalicelib.errors import AuthenticationFailed, BusinessRuleViolated, NotFound, PermissionDenied
 from chalicelib.services import orders
 from chalicelib.services.contention import retried
 from chalicelib.services.orders import Idempotency, Reply
-from chalicelib.store import carts, products
-from chalicelib.store.carts import CartRead
+from chalicelib.services.storage import store
 
 INVALID_CART_TOKEN = "Invalid or expired cart token."
 GUEST_TOKEN_REQUIRED = "Merging a guest cart needs its X-Cart-Token."
@@ -55,11 +55,11 @@ def hash_token(token: str) -> str:
 def create_guest_cart() -> GuestCart:
     """The token is ``<cart id>.<secret>``, so it names its cart; only its hash is kept."""
     now = utc_now()
-    cart_id = carts.new_cart_id()
+    cart_id = store.carts.new_cart_id()
     token = f"{cart_id}.{secrets.token_urlsafe(32)}"
     cart = Cart(cart_id, None, created_at=now, updated_at=now, token_hash=hash_token(token))
     cart.touch(now)
-    carts.save_cart(carts.guest_key(cart_id), cart)
+    store.carts.save_cart(store.carts.guest_key(cart_id), cart)
     return GuestCart(cart_id, token)
 
 
@@ -104,32 +104,32 @@ def _open_or_new(owner: CartOwner, read: CartRead, now: datetime) -> Cart:
 
 def _store(key: str, cart: Cart, read: CartRead) -> None:
     if cart.version is None:
-        carts.create_cart(key, cart, read.last_cart_id)
+        store.carts.create_cart(key, cart, read.last_cart_id)
     else:
-        carts.save_cart(key, cart)
+        store.carts.save_cart(key, cart)
 
 
 def get_cart(owner: CartOwner) -> PricedCart:
-    key = carts.owner_key(owner)
+    key = store.carts.owner_key(owner)
 
     def attempt() -> PricedCart:
         now = utc_now()
-        read = carts.read_cart(key, with_counter=isinstance(owner, UserCartOwner))
+        read = store.carts.read_cart(key, with_counter=isinstance(owner, UserCartOwner))
         cart = _open_or_new(owner, read, now)
         if cart.version is None:
             _store(key, cart, read)
-        return price_cart(cart, products.read_products(cart.product_ids()))
+        return price_cart(cart, store.products.read_products(cart.product_ids()))
 
     return retried(attempt)
 
 
 def add_item(owner: CartOwner, product_id: int, quantity: int) -> tuple[PricedLine, bool]:
     """The line, and whether it is new (else its quantity grew)."""
-    key = carts.owner_key(owner)
+    key = store.carts.owner_key(owner)
 
     def attempt() -> tuple[PricedLine, bool]:
         now = utc_now()
-        read = carts.read_cart(
+        read = store.carts.read_cart(
             key, product_ids=[product_id], with_counter=isinstance(owner, UserCartOwner)
         )
         cart = _open_or_new(owner, read, now)
@@ -144,10 +144,10 @@ def add_item(owner: CartOwner, product_id: int, quantity: int) -> tuple[PricedLi
         else:
             ensure_in_stock(product, quantity)
             if cart.is_full:  # lines of deleted products may still take room
-                cart.keep_only(products.read_products(cart.product_ids()))
+                cart.keep_only(store.products.read_products(cart.product_ids()))
             if cart.is_full:
                 raise BusinessRuleViolated(CART_FULL)
-            line = cart.add_line(carts.new_line_ids(1)[0], product_id, quantity, now)
+            line = cart.add_line(store.carts.new_line_ids(1)[0], product_id, quantity, now)
         _store(key, cart, read)
         return price_line(line, product), created
 
@@ -155,11 +155,11 @@ def add_item(owner: CartOwner, product_id: int, quantity: int) -> tuple[PricedLi
 
 
 def update_quantity(owner: CartOwner, product_id: int, quantity: int) -> PricedLine:
-    key = carts.owner_key(owner)
+    key = store.carts.owner_key(owner)
 
     def attempt() -> PricedLine:
         now = utc_now()
-        read = carts.read_cart(key, product_ids=[product_id])
+        read = store.carts.read_cart(key, product_ids=[product_id])
         cart = _open(owner, read.cart, now)
         product = read.products.get(product_id)
         if cart is None or product is None:
@@ -167,61 +167,61 @@ def update_quantity(owner: CartOwner, product_id: int, quantity: int) -> PricedL
         cart.existing_line(product_id)
         ensure_in_stock(product, quantity)
         line = cart.set_quantity(product_id, quantity, now)
-        carts.save_cart(key, cart)
+        store.carts.save_cart(key, cart)
         return price_line(line, product)
 
     return retried(attempt)
 
 
 def remove_item(owner: CartOwner, product_id: int) -> None:
-    key = carts.owner_key(owner)
+    key = store.carts.owner_key(owner)
 
     def attempt() -> None:
         now = utc_now()
-        cart = _open(owner, carts.read_cart(key).cart, now)
+        cart = _open(owner, store.carts.read_cart(key).cart, now)
         if cart is None:
             raise NotFound()
         cart.remove(product_id, now)
-        carts.save_cart(key, cart)
+        store.carts.save_cart(key, cart)
 
     retried(attempt)
 
 
 def clear(owner: CartOwner) -> None:
-    key = carts.owner_key(owner)
+    key = store.carts.owner_key(owner)
 
     def attempt() -> None:
         now = utc_now()
-        cart = _open(owner, carts.read_cart(key).cart, now)
+        cart = _open(owner, store.carts.read_cart(key).cart, now)
         if cart is not None and cart.lines:
             cart.clear(now)
-            carts.save_cart(key, cart)
+            store.carts.save_cart(key, cart)
 
     retried(attempt)
 
 
 def delete_cart(owner: CartOwner) -> None:
     """A user's next cart request starts a new cart; a guest's token dies with its cart."""
-    key = carts.owner_key(owner)
+    key = store.carts.owner_key(owner)
     if isinstance(owner, GuestCartOwner):
-        _open(owner, carts.read_cart(key).cart, utc_now())
-    carts.delete_cart(key)
+        _open(owner, store.carts.read_cart(key).cart, utc_now())
+    store.carts.delete_cart(key)
 
 
 def checkout(user: User, shipping_address: str, *, idempotency: Idempotency | None = None) -> Reply:
     """The cart becomes an order at today's prices, in one transaction that also empties
     the cart; a cart changed meanwhile is read again. On a stock shortage nothing
     changes, the cart included."""
-    key = carts.owner_key(UserCartOwner(user.id))
+    key = store.carts.owner_key(UserCartOwner(user.id))
 
     def attempt() -> Reply:
         now = utc_now()
         request = idempotency.request if idempotency else None
-        read = carts.read_cart(key, reply_key=request.key if request else None, now=now)
+        read = store.carts.read_cart(key, reply_key=request.key if request else None, now=now)
         if request is not None and read.reply is not None:
             return orders.replayed(read.reply, request)
         cart = read.cart
-        found = products.read_products(cart.product_ids()) if cart else {}
+        found = store.products.read_products(cart.product_ids()) if cart else {}
         wanted = [
             (found[line.product_id], line.quantity)
             for line in (cart.lines if cart else [])
@@ -245,12 +245,12 @@ def checkout(user: User, shipping_address: str, *, idempotency: Idempotency | No
 def merge(user: User, cart_id: int, token: str | None) -> None:
     """Sum a guest cart into the user's cart and delete it, in one transaction. Proof of
     the guest cart is its token; a cart that is gone (merged already, expired) is a 404."""
-    target_key = carts.owner_key(UserCartOwner(user.id))
-    source_key = carts.guest_key(cart_id)
+    target_key = store.carts.owner_key(UserCartOwner(user.id))
+    source_key = store.carts.guest_key(cart_id)
 
     def attempt() -> None:
         now = utc_now()
-        target, source = carts.read_two_carts(target_key, source_key)
+        target, source = store.carts.read_two_carts(target_key, source_key)
         if target is not None and target.id == cart_id:
             raise BusinessRuleViolated(MERGE_INTO_ITSELF)
         if source is None or source.is_expired(now):
@@ -261,11 +261,11 @@ def merge(user: User, cart_id: int, token: str | None) -> None:
         if not _proves(source, token):
             raise PermissionDenied(INVALID_CART_TOKEN)
         target = target or _new_user_cart(user.id, now)
-        found = products.read_products(source.product_ids() + target.product_ids())
+        found = store.products.read_products(source.product_ids() + target.product_ids())
         merge_into(target, source, found, now)
         if target.version is None:
-            target.id = carts.new_cart_id()
-        carts.merge_carts(target_key, target, source_key, source)
+            target.id = store.carts.new_cart_id()
+        store.carts.merge_carts(target_key, target, source_key, source)
 
     retried(attempt)
 
@@ -273,7 +273,7 @@ def merge(user: User, cart_id: int, token: str | None) -> None:
 def _refuse_missing_source(cart_id: int, source_key: str) -> None:
     """No guest cart has this id: a user's cart (someone else's, since ours has another id)
     is forbidden, anything else unknown."""
-    owner = carts.owner_key_of_cart(cart_id)
+    owner = store.carts.owner_key_of_cart(cart_id)
     if owner is not None and owner != source_key:
         raise PermissionDenied(ANOTHER_USERS_CART)
     raise NotFound()

@@ -10,54 +10,53 @@ from chalicelib.domain.changes import Unset
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Category, Product
 from chalicelib.domain.references import unknown_reference
+from chalicelib.domain.storage import Page
 from chalicelib.errors import NotFound
 from chalicelib.services import images
 from chalicelib.services.contention import retried
 from chalicelib.services.images import KEEP, ImageChange, ImageUpload
-from chalicelib.store import categories, products
-from chalicelib.store.images import CATEGORY_FOLDER, PRODUCT_FOLDER
-from chalicelib.store.pagination import Page
+from chalicelib.services.storage import store
 
 
 def create_category(name: str, image: ImageUpload | None = None) -> Category:
-    with images.stored_upload(image, CATEGORY_FOLDER) as image_key:
+    with images.stored_upload(image, store.images.CATEGORY_FOLDER) as image_key:
         category = Category(
-            id=categories.new_category_id(),
+            id=store.categories.new_category_id(),
             name=name,
             created_at=utc_now(),
             image_key=image_key,
         )
-        return categories.create_category(category)
+        return store.categories.create_category(category)
 
 
 def get_category(category_id: int) -> Category:
-    return categories.get_category(category_id)
+    return store.categories.get_category(category_id)
 
 
 def list_categories(limit: int, cursor: str | None) -> Page[Category]:
-    return categories.list_categories(limit, cursor)
+    return store.categories.list_categories(limit, cursor)
 
 
 def update_category(
     category_id: int, changes: CategoryChanges, image: ImageChange = KEEP
 ) -> Category:
-    previous = categories.get_category(category_id)
-    current = _first_then_fresh(previous, lambda: categories.get_category(category_id))
-    with images.changed_image(previous.image_key, image, CATEGORY_FOLDER) as image_key:
+    previous = store.categories.get_category(category_id)
+    current = _first_then_fresh(previous, lambda: store.categories.get_category(category_id))
+    with images.changed_image(previous.image_key, image, store.images.CATEGORY_FOLDER) as image_key:
 
         def update() -> Category:
             # Written on the version read (a retry reads again), and on the image the
             # image change was decided on.
             read = replace(current(), image_key=previous.image_key)
             updated = replace(changes.applied_to(read), image_key=image_key)
-            return categories.update_category(updated, read)
+            return store.categories.update_category(updated, read)
 
         new_key = image_key if image_key != previous.image_key else None
         written = _written_or_landed(
-            lambda: retried(update), lambda: categories.get_category(category_id), new_key
+            lambda: retried(update), lambda: store.categories.get_category(category_id), new_key
         )
     if not isinstance(changes.name, Unset):
-        retried(lambda: categories.copy_name_to_products(written))
+        retried(lambda: store.categories.copy_name_to_products(written))
     return written
 
 
@@ -80,14 +79,14 @@ def _written_or_landed[RecordT: (Category, Product)](
 
 
 def delete_category(category_id: int) -> None:
-    category = categories.get_category(category_id)
-    categories.delete_category(category_id)
+    category = store.categories.get_category(category_id)
+    store.categories.delete_category(category_id)
     images.discard(category.image_key)
 
 
 def _category_for_product(category_id: int) -> Category:
     try:
-        return categories.get_category(category_id)
+        return store.categories.get_category(category_id)
     except NotFound:
         raise unknown_reference("category", [category_id]) from None
 
@@ -118,9 +117,9 @@ def create_product(new: NewProduct, image: ImageUpload | None = None) -> Product
     the category and the write makes the write fail on that name, and the category is read
     again (a missing category is a 400)."""
     category = _category_for_product(new.category_id)
-    with images.stored_upload(image, PRODUCT_FOLDER) as image_key:
+    with images.stored_upload(image, store.images.PRODUCT_FOLDER) as image_key:
         product = Product(
-            id=products.new_product_id(),
+            id=store.products.new_product_id(),
             name=new.name,
             price=new.price,
             category_id=category.id,
@@ -134,27 +133,29 @@ def create_product(new: NewProduct, image: ImageUpload | None = None) -> Product
         )
         category_now = _read_again_on_retries(category)
         return retried(
-            lambda: products.create_product(replace(product, category_name=category_now().name))
+            lambda: store.products.create_product(
+                replace(product, category_name=category_now().name)
+            )
         )
 
 
 def get_product(product_id: int) -> Product:
-    return products.get_product(product_id)
+    return store.products.get_product(product_id)
 
 
 def list_products(query: ProductQuery) -> Page[Product]:
-    return products.list_products(query)
+    return store.products.list_products(query)
 
 
 def list_category_products(query: ProductQuery) -> Page[Product]:
     assert query.category_id is not None
-    categories.get_category(query.category_id)  # an unknown category is a 404
-    return products.list_products(query)
+    store.categories.get_category(query.category_id)  # an unknown category is a 404
+    return store.products.list_products(query)
 
 
 def update_product(product_id: int, changes: ProductChanges, image: ImageChange = KEEP) -> Product:
-    previous = products.get_product(product_id)
-    current = _first_then_fresh(previous, lambda: products.get_product(product_id))
+    previous = store.products.get_product(product_id)
+    current = _first_then_fresh(previous, lambda: store.products.get_product(product_id))
     moved_to = changes.category_id
     if not isinstance(moved_to, Unset) and moved_to != previous.category_id:
         # A move copies the new category's name; one renamed meanwhile is read again.
@@ -169,7 +170,7 @@ def update_product(product_id: int, changes: ProductChanges, image: ImageChange 
         return bool(saved) and key in saved[0].ordered_image_keys
 
     with images.changed_image(
-        previous.image_key, image, PRODUCT_FOLDER, still_shown=shown_by_an_order
+        previous.image_key, image, store.images.PRODUCT_FOLDER, still_shown=shown_by_an_order
     ) as image_key:
 
         def update() -> Product:
@@ -178,15 +179,15 @@ def update_product(product_id: int, changes: ProductChanges, image: ImageChange 
             read = replace(current(), image_key=previous.image_key)
             updated = replace(changes.applied_to(read), image_key=image_key)
             if category_now is None:
-                return products.update_product(updated, read)
+                return store.products.update_product(updated, read)
             category = category_now()
             moved = replace(updated, category_id=category.id, category_name=category.name)
-            return products.update_product(moved, read)
+            return store.products.update_product(moved, read)
 
         new_key = image_key if image_key != previous.image_key else None
         saved.append(
             _written_or_landed(
-                lambda: retried(update), lambda: products.get_product(product_id), new_key
+                lambda: retried(update), lambda: store.products.get_product(product_id), new_key
             )
         )
     return saved[0]
@@ -200,8 +201,8 @@ def delete_product(product_id: int) -> None:
     from chalicelib.services import ratings
 
     def delete() -> Product:
-        product = products.get_product(product_id)
-        products.delete_product(product)
+        product = store.products.get_product(product_id)
+        store.products.delete_product(product)
         return product
 
     try:

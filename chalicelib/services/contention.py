@@ -7,8 +7,8 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from chalicelib.domain.storage import WriteConflict
 from chalicelib.errors import ServiceUnavailable
-from chalicelib.store.conflicts import WriteConflict
 
 ResultT = TypeVar("ResultT")
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from chalicelib.errors import ServiceUnavailable, ShopError
-from chalicelib.store import counters
+from chalicelib.services.storage import store
 
 DATABASE_DOWN = "The database is not answering."
 
@@ -10,7 +10,7 @@ def check_database() -> None:
     """One cheap read. Whatever makes it fail (throttling, a missing table, no endpoint),
     the database does not answer, which is a 503 for whoever probes the service."""
     try:
-        counters.peek("product")
+        store.counters.peek("product")
     except ShopError:
         raise
     except Exception as error:

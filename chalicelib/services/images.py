@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from chalicelib.errors import InvalidInput
-from chalicelib.store import images as image_store
+from chalicelib.services.storage import store
 
 logger = logging.getLogger("shop")
 
@@ -125,7 +125,7 @@ def discard(key: str | None) -> None:
     if not key:
         return
     try:
-        image_store.delete_image(key)
+        store.images.delete_image(key)
     except Exception:
         logger.warning("could not delete orphaned image %s", key, exc_info=True)
 
@@ -139,7 +139,7 @@ def stored_upload(upload: ImageUpload | None, folder: str) -> Iterator[str | Non
         return
     image = check_image(upload, folder)
     try:
-        image_store.put_image(image.key, image.content, image.content_type)
+        store.images.put_image(image.key, image.content, image.content_type)
     except BaseException:
         # The put may have stored the object and only its answer got lost.
         discard(image.key)

@@ -27,13 +27,10 @@ from chalicelib.domain.orders import (
     returns_stock,
 )
 from chalicelib.domain.references import unknown_reference
+from chalicelib.domain.storage import Page, StockShortage, StoredReply
 from chalicelib.errors import Conflict, MalformedRequest, NotFound
 from chalicelib.services.contention import retried
-from chalicelib.store import idempotency as idempotency_records
-from chalicelib.store import orders, products
-from chalicelib.store.idempotency import StoredReply
-from chalicelib.store.orders import StockShortage
-from chalicelib.store.pagination import Page
+from chalicelib.services.storage import store
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 KEY_REUSED = "This Idempotency-Key was already used with a different request."
@@ -93,7 +90,7 @@ def idempotent_request(
         {"operation": operation, "request": payload}, sort_keys=True, separators=(",", ":")
     )
     return IdempotentRequest(
-        idempotency_records.reply_key(user.id, client_key),
+        store.idempotency.reply_key(user.id, client_key),
         hashlib.sha256(canonical.encode()).hexdigest(),
     )
 
@@ -124,8 +121,8 @@ def place(
     short = [product.name for product, quantity in wanted if quantity > product.stock]
     if short:
         raise insufficient_stock(short)
-    order_id = orders.new_order_id()
-    item_ids = orders.new_item_ids(len(wanted))
+    order_id = store.orders.new_order_id()
+    item_ids = store.orders.new_item_ids(len(wanted))
     order = Order(
         id=order_id,
         user_id=user.id,
@@ -146,7 +143,7 @@ def place(
             request.key, request.request_hash, order.id, recorded.status, recorded.body, now
         )
     try:
-        orders.place_order(
+        store.orders.place_order(
             order,
             stock_read={product.id: product.stock for product, _ in wanted},
             emptied_cart=emptied_cart,
@@ -173,10 +170,10 @@ def create_order(
     def attempt() -> Reply:
         now = utc_now()
         if idempotency is not None:
-            stored = idempotency_records.find_reply(idempotency.request.key, now)
+            stored = store.idempotency.find_reply(idempotency.request.key, now)
             if stored is not None:
                 return replayed(stored, idempotency.request)
-        found = products.read_products(quantities)
+        found = store.products.read_products(quantities)
         unknown = [pid for pid in quantities if pid not in found]
         if unknown:
             raise unknown_reference("order_items", unknown)
@@ -191,15 +188,15 @@ def list_orders(
 ) -> Page[Order]:
     """Newest first. Staff see every order (or one user's); others only their own."""
     if actor.is_staff:
-        return orders.list_orders(user_id, status, limit, cursor)
+        return store.orders.list_orders(user_id, status, limit, cursor)
     if user_id is not None and user_id != actor.id:
         return Page([], None)
-    return orders.list_orders(actor.id, status, limit, cursor)
+    return store.orders.list_orders(actor.id, status, limit, cursor)
 
 
 def get_order(actor: User, order_id: int) -> Order:
     # Someone else's order is "not found" rather than "forbidden": ids are not probed.
-    order = orders.get_order(order_id)
+    order = store.orders.get_order(order_id)
     if not actor.is_staff and order.user_id != actor.id:
         raise NotFound()
     return order
@@ -207,7 +204,7 @@ def get_order(actor: User, order_id: int) -> Order:
 
 def _restock(order: Order) -> dict[int, int]:
     """The quantities to give back, to the products that still exist."""
-    existing = products.read_products(order.quantities())
+    existing = store.products.read_products(order.quantities())
     return {pid: quantity for pid, quantity in order.quantities().items() if pid in existing}
 
 
@@ -221,7 +218,7 @@ def update_order(actor: User, order_id: int, changes: OrderChanges) -> Order:
             check_address_change(order.status, by_staff=actor.is_staff)
         cancelling = new_status == OrderStatus.CANCELLED and order.status != new_status
         restock = _restock(order) if cancelling and returns_stock(order.status) else {}
-        orders.update_order(
+        store.orders.update_order(
             order,
             status=new_status if new_status != order.status else None,
             shipping_address=new_address if new_address != order.shipping_address else None,
@@ -238,6 +235,6 @@ def delete_order(actor: User, order_id: int) -> None:
         order = get_order(actor, order_id)
         check_delete(order.status, by_staff=actor.is_staff)
         restock = _restock(order) if returns_stock(order.status) else {}
-        orders.delete_order(order, restock)
+        store.orders.delete_order(order, restock)
 
     retried(attempt)

@@ -15,10 +15,10 @@ from chalicelib.domain.ratings import (
     can_change_rating,
     revised,
 )
+from chalicelib.domain.storage import Page
 from chalicelib.errors import InvalidInput, PermissionDenied
 from chalicelib.services.contention import retried
-from chalicelib.store import ratings
-from chalicelib.store.pagination import Page
+from chalicelib.services.storage import store
 
 # Concurrent writers of one rating (or one product, on AWS) lose a condition or a
 # transaction conflict (``WriteConflict``); each loser reads again and retries
@@ -32,11 +32,11 @@ def rate(actor: User, product_id: int, rating: int, comment: str) -> tuple[Ratin
     the transaction."""
 
     def attempt() -> tuple[Rating, bool]:
-        previous = ratings.find_rating_of(product_id, actor.id)
+        previous = store.ratings.find_rating_of(product_id, actor.id)
         now = utc_now()
         if previous is None:
             new = Rating(
-                id=ratings.new_rating_id(),
+                id=store.ratings.new_rating_id(),
                 product_id=product_id,
                 user_id=actor.id,
                 username=actor.username,
@@ -45,23 +45,23 @@ def rate(actor: User, product_id: int, rating: int, comment: str) -> tuple[Ratin
                 created_at=now,
                 updated_at=now,
             )
-            return ratings.add_rating(new), True
+            return store.ratings.add_rating(new), True
         updated = replace(revised(previous, rating, comment, now), username=actor.username)
-        return ratings.replace_rating(previous, updated), False
+        return store.ratings.replace_rating(previous, updated), False
 
     return retried(attempt)
 
 
 def get_rating(rating_id: int) -> Rating:
-    return ratings.get_rating(rating_id)
+    return store.ratings.get_rating(rating_id)
 
 
 def list_ratings(query: RatingQuery) -> Page[Rating]:
-    return ratings.list_ratings(query)
+    return store.ratings.list_ratings(query)
 
 
 def _changeable(actor: User, rating_id: int) -> Rating:
-    current = ratings.get_rating(rating_id)
+    current = store.ratings.get_rating(rating_id)
     if not can_change_rating(actor, current):
         raise PermissionDenied()
     return current
@@ -80,37 +80,37 @@ def update_rating(actor: User, rating_id: int, changes: RatingChanges) -> Rating
             chosen(changes.comment, current.comment),
             utc_now(),
         )
-        return ratings.replace_rating(current, updated)
+        return store.ratings.replace_rating(current, updated)
 
     return retried(attempt)
 
 
 def delete_rating(actor: User, rating_id: int) -> None:
     def attempt() -> None:
-        ratings.delete_rating(_changeable(actor, rating_id))
+        store.ratings.delete_rating(_changeable(actor, rating_id))
 
     retried(attempt)
 
 
 def remove_ratings_of_user(user_id: int) -> None:
     """After the user is deleted: each rating goes and is uncounted from its product."""
-    for rating in ratings.ratings_of_user(user_id):
+    for rating in store.ratings.ratings_of_user(user_id):
         _remove(rating)
 
 
 def _remove(rating: Rating) -> None:
     def attempt() -> None:
-        current = ratings.find_rating_of(rating.product_id, rating.user_id)
+        current = store.ratings.find_rating_of(rating.product_id, rating.user_id)
         if current is not None and current.id == rating.id:
-            ratings.delete_rating(current)
+            store.ratings.delete_rating(current)
 
     retried(attempt)
 
 
 def remove_ratings_of_product(product_id: int) -> None:
     """After the product is deleted (its score went with it)."""
-    ratings.delete_ratings_of_product(product_id)
+    store.ratings.delete_ratings_of_product(product_id)
 
 
 def rename_author(user_id: int, username: str) -> None:
-    ratings.rename_author(user_id, username)
+    store.ratings.rename_author(user_id, username)

@@ -8,19 +8,17 @@ again. The products a request needs are read in the same BatchGetItem as the car
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import PutError
 
 from chalicelib.domain.cart import Cart, CartLine, CartOwner, GuestCartOwner, UserCartOwner
-from chalicelib.domain.entities import Product
+from chalicelib.domain.storage import CartRead, WriteConflict
 from chalicelib.store.batch import batch_get_one_each
-from chalicelib.store.conflicts import WriteConflict
 from chalicelib.store.counters import next_id
 from chalicelib.store.id_blocks import reserve_ids
-from chalicelib.store.idempotency import StoredReply, raw_key, to_reply
+from chalicelib.store.idempotency import raw_key, to_reply
 from chalicelib.store.models import (
     CartRecord,
     CounterRecord,
@@ -92,14 +90,6 @@ def to_record(key: str, cart: Cart) -> CartRecord:
     if cart.version is not None:  # a new cart has none: its put requires that none exists
         record.version = cart.version
     return record
-
-
-@dataclass
-class CartRead:
-    cart: Cart | None
-    products: dict[int, Product]
-    last_cart_id: int | None = None  # the cart id counter, when asked for
-    reply: StoredReply | None = None  # the stored reply to an Idempotency-Key, when asked for
 
 
 def _cart_key(key: str) -> tuple[type[ShopModel], dict[str, Any]]:

@@ -8,8 +8,8 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
 
 from chalicelib.domain.entities import Category
+from chalicelib.domain.storage import WriteConflict
 from chalicelib.errors import Conflict, NotFound
-from chalicelib.store.conflicts import WriteConflict
 from chalicelib.store.counters import next_id
 from chalicelib.store.models import CategoryRecord, ProductRecord
 from chalicelib.store.models.catalog import CATEGORY_SCOPE

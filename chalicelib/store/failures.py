@@ -55,7 +55,7 @@ def cancelled_by_contention(exc: BaseException) -> bool:
 def as_shop_error(exc: BaseException) -> ShopError | None:
     """The domain error for an infrastructure failure, or None for a real bug. It keeps
     ``exc`` as its ``__cause__``, for the log."""
-    from chalicelib.store.conflicts import WriteConflict
+    from chalicelib.domain.storage import WriteConflict
 
     error: ShopError | None = None
     code = error_code(exc)

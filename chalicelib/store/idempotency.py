@@ -9,29 +9,13 @@ DynamoDB's TTL deletes them lazily, so expiry is also checked on every read.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from pynamodb.expressions.condition import Condition
 
+from chalicelib.domain.storage import StoredReply
 from chalicelib.store.models import IdempotencyRecord
-
-REPLY_LIFETIME = timedelta(hours=24)
-
-
-@dataclass(frozen=True)
-class StoredReply:
-    key: str
-    request_hash: str
-    order_id: int
-    status: int
-    body: str
-    created_at: datetime
-
-    @property
-    def expires_at(self) -> datetime:
-        return self.created_at + REPLY_LIFETIME
 
 
 def reply_key(user_id: int, client_key: str) -> str:

@@ -9,11 +9,11 @@ window are answered with anything but 429.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from pynamodb.expressions.condition import Condition
 
+from chalicelib.domain.storage import Counter, LoginState
 from chalicelib.domain.throttling import FailureWindow
 from chalicelib.store.models import LookupRecord
 from chalicelib.store.unit_of_work import UnitOfWork
@@ -29,23 +29,6 @@ def username_failures_key(username: str) -> str:
 
 def address_failures_key(address: str) -> str:
     return f"login-failures#address#{address}"
-
-
-@dataclass(frozen=True)
-class Counter:
-    """One failure counter as read, with its limit."""
-
-    key: str
-    label: str
-    window: FailureWindow
-    limit: int
-
-
-@dataclass
-class LoginState:
-    user_id: int | None
-    username_failures: FailureWindow
-    address_failures: FailureWindow
 
 
 def _window(record: LookupRecord | None) -> FailureWindow:

@@ -20,9 +20,9 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.domain.cart import Cart
 from chalicelib.domain.orders import Order, OrderItem, OrderStatus
+from chalicelib.domain.storage import StockShortage, WriteConflict
 from chalicelib.errors import NotFound
 from chalicelib.store import carts, idempotency
-from chalicelib.store.conflicts import WriteConflict
 from chalicelib.store.counters import next_id
 from chalicelib.store.id_blocks import reserve_ids
 from chalicelib.store.idempotency import StoredReply
@@ -47,12 +47,6 @@ def _product_ids(labels: frozenset[str]) -> set[int]:
         for label in labels
         if label.startswith(PRODUCT_PREFIX)
     }
-
-
-class StockShortage(Exception):
-    def __init__(self, product_ids: list[int]) -> None:
-        super().__init__(f"not enough stock for products {product_ids}")
-        self.product_ids = product_ids
 
 
 def to_order(record: OrderRecord) -> Order:

@@ -17,7 +17,6 @@ import hmac
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pynamodb.constants import NUMBER, STRING
@@ -25,6 +24,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import Index
 
 from chalicelib.domain.numbers import MAX_SIGNIFICANT_DIGITS
+from chalicelib.domain.storage import Page
 from chalicelib.errors import InvalidInput
 from chalicelib.store.cursor_keys import cursor_key
 from chalicelib.store.models import ShopModel
@@ -40,12 +40,6 @@ MAX_CURSOR_LENGTH = 2048
 MAX_KEY_STRING_BYTES = 2048
 # Every numeric key of this API is a non-negative integer (ids), written canonically.
 _KEY_NUMBER = re.compile(rf"(0|[1-9][0-9]{{0,{MAX_SIGNIFICANT_DIGITS - 1}}})\Z")
-
-
-@dataclass
-class Page[ItemT]:
-    items: list[ItemT]
-    next_cursor: str | None
 
 
 def _mac(payload: bytes) -> bytes:

@@ -26,9 +26,9 @@ from chalicelib.domain.catalog import (
 )
 from chalicelib.domain.entities import Product
 from chalicelib.domain.references import unknown_reference
+from chalicelib.domain.storage import WriteConflict
 from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.store.batch import batch_get_one_each
-from chalicelib.store.conflicts import WriteConflict
 from chalicelib.store.counters import next_id
 from chalicelib.store.models import CategoryRecord, ProductRecord, ShopModel
 from chalicelib.store.models.catalog import IN_STOCK, OUT_OF_STOCK, PRODUCT_SCOPE

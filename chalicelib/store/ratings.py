@@ -26,8 +26,8 @@ from chalicelib.domain.ratings import (
     score_of_removal,
     score_of_replacement,
 )
+from chalicelib.domain.storage import WriteConflict
 from chalicelib.errors import InvalidInput, NotFound
-from chalicelib.store.conflicts import WriteConflict
 from chalicelib.store.counters import next_id
 from chalicelib.store.models import (
     LookupRecord,

@@ -37,19 +37,11 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store.conflicts import WriteConflict
+from chalicelib.domain.storage import ConditionsFailed, WriteConflict
 from chalicelib.store.failures import cancelled_by_contention, error_code
 from chalicelib.store.models import ShopModel, shared_connection
 
 CONDITION_FAILED = "ConditionalCheckFailed"
-
-
-class ConditionsFailed(Exception):
-    """Nothing was written: the conditions of the actions labelled ``labels`` failed."""
-
-    def __init__(self, labels: frozenset[str]) -> None:
-        super().__init__(f"conditions failed: {sorted(labels)}")
-        self.labels = labels
 
 
 def condition_failed(error: PynamoDBException) -> bool:

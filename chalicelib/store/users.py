@@ -8,8 +8,8 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.domain.entities import User
+from chalicelib.domain.storage import WriteConflict
 from chalicelib.errors import InvalidInput, NotFound
-from chalicelib.store.conflicts import WriteConflict
 from chalicelib.store.counters import next_id
 from chalicelib.store.models import LookupRecord, UserRecord
 from chalicelib.store.models.accounts import USER_SCOPE

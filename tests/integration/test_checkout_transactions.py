@@ -14,11 +14,11 @@ from chalicelib.domain.catalog import NewProduct
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.domain.orders import Order, OrderItem, OrderStatus
+from chalicelib.domain.storage import WriteConflict
 from chalicelib.errors import NotFound
 from chalicelib.services import cart as cart_service
 from chalicelib.services import catalog
 from chalicelib.store import carts, idempotency, orders
-from chalicelib.store.conflicts import WriteConflict
 from chalicelib.store.idempotency import StoredReply
 from chalicelib.store.orders import StockShortage
 

@@ -16,10 +16,10 @@ import pytest
 from chalicelib.domain.catalog import CategoryChanges, NewProduct, ProductChanges
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.domain.orders import OrderChanges, OrderStatus
+from chalicelib.domain.storage import WriteConflict
 from chalicelib.services import catalog
 from chalicelib.services import orders as order_service
 from chalicelib.store import categories, orders, products
-from chalicelib.store.conflicts import WriteConflict
 
 Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.domain.storage import WriteConflict
 from chalicelib.errors import ServiceUnavailable
 from chalicelib.services import contention
 from chalicelib.services.contention import MAX_ATTEMPTS, retried
-from chalicelib.store.conflicts import WriteConflict
 
 
 @pytest.fixture(autouse=True)

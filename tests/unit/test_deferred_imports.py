@@ -28,7 +28,13 @@ DEFERRING = [
 ]
 # responses.py turns storage failures into 503s: the one reader of the store's errors.
 KEPT_FROM_THE_STORE = [m for m in API_MODULES if m.__name__ != "chalicelib.api.responses"]
-PACKAGES = ["chalicelib.api", "chalicelib.domain", "chalicelib.schemas", "chalicelib.services"]
+PACKAGES = [
+    "chalicelib.api",
+    "chalicelib.domain",
+    "chalicelib.schemas",
+    "chalicelib.services",
+    "chalicelib.store",
+]
 
 
 def name_of(module: ModuleType) -> str:

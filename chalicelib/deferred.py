@@ -1,0 +1,37 @@
+"""The one mechanism that defers an import: a package whose modules load on first use.
+
+``DeferredPackage("chalicelib.services").catalog`` imports ``chalicelib.services.catalog``
+on first access (under Python's import lock, so concurrent first requests are safe); later
+accesses are a lookup in ``sys.modules``. Route modules reach their layers this way
+(``chalicelib/api/deferred.py``) and use cases reach the store this way
+(``chalicelib/services/storage.py``), so a cold request loads only what it uses. Type
+checkers are shown the real package instead, whose ``__init__`` lists its modules.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+
+class DeferredPackage:
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, module: str) -> ModuleType:
+        if module.startswith("_"):
+            raise AttributeError(module)
+        return importlib.import_module(f"{self._name}.{module}")
+
+    def __repr__(self) -> str:
+        return f"<deferred package {self._name}>"
+
+
+def retarget(package: DeferredPackage, name: str) -> None:
+    """Make ``package`` name the modules of the package ``name`` from now on: the one
+    switch between stores (``services.storage.using_store``)."""
+    package._name = name
+
+
+def target_of(package: DeferredPackage) -> str:
+    return package._name
