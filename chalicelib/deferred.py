@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 
 class DeferredPackage:
@@ -25,6 +26,15 @@ class DeferredPackage:
 
     def __repr__(self) -> str:
         return f"<deferred package {self._name}>"
+
+
+if TYPE_CHECKING:
+    from chalicelib import api, domain, schemas, services
+else:
+    api = DeferredPackage("chalicelib.api")  # the API's modules that few requests need
+    domain = DeferredPackage("chalicelib.domain")
+    schemas = DeferredPackage("chalicelib.schemas")
+    services = DeferredPackage("chalicelib.services")
 
 
 def retarget(package: DeferredPackage, name: str) -> None:

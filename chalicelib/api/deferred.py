@@ -31,20 +31,13 @@ import ast
 import importlib
 import inspect
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from chalicelib.deferred import DeferredPackage
+from chalicelib.deferred import DeferredPackage, api, domain, schemas, services
+
+__all__ = ["api", "domain", "schemas", "services"]
 
 SCHEMA_PACKAGE = "chalicelib.schemas"
-
-
-if TYPE_CHECKING:
-    from chalicelib import api, domain, schemas, services
-else:
-    api = DeferredPackage("chalicelib.api")  # the API's modules that few requests need
-    domain = DeferredPackage("chalicelib.domain")
-    schemas = DeferredPackage("chalicelib.schemas")
-    services = DeferredPackage("chalicelib.services")
 
 
 def deferred_targets(module: ModuleType) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice.app import Request
 
-from chalicelib.api.deferred import api, services
+from chalicelib.api.deferred import api, domain, services
 from chalicelib.api.http import json_body
 
 MULTIPART = "multipart/form-data"
@@ -20,7 +20,7 @@ def max_form_bytes() -> int:
     return services.images.MAX_IMAGE_BYTES + FORM_FRAMING_BYTES
 
 
-def fields_and_image(request: Request) -> tuple[Any, services.images.ImageChange]:
+def fields_and_image(request: Request) -> tuple[Any, domain.images.ImageChange]:
     """The fields to validate, and what to do with the image.
 
     JSON can only remove the image (``"image": null``). A form replaces it with a file in
@@ -31,19 +31,19 @@ def fields_and_image(request: Request) -> tuple[Any, services.images.ImageChange
     if not is_multipart(request):
         body = json_body(request)
         removes = isinstance(body, dict) and IMAGE_FIELD in body and body[IMAGE_FIELD] is None
-        return body, services.images.REMOVE if removes else services.images.KEEP
+        return body, domain.images.REMOVE if removes else domain.images.KEEP
     # Loaded only when a form arrives: most requests, and a cold start, never need it.
     form = api.multipart.parse_form(request, max_form_bytes())
     fields: dict[str, Any] = dict(form.fields)
-    image = services.images.KEEP
+    image = domain.images.KEEP
     if fields.get(IMAGE_FIELD) == "":
         del fields[IMAGE_FIELD]
-        image = services.images.REMOVE
+        image = domain.images.REMOVE
     upload = form.files.get(IMAGE_FIELD)
     if upload is not None and (upload.filename or upload.content):
         fields.pop(IMAGE_FIELD, None)
-        image = services.images.ImageChange(
-            upload=services.images.ImageUpload(upload.filename, upload.content)
+        image = domain.images.ImageChange(
+            upload=domain.images.ImageUpload(upload.filename, upload.content)
         )
     return fields, image
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from chalicelib.domain.cart import Cart
-from chalicelib.domain.entities import Product
-from chalicelib.domain.throttling import FailureWindow
+if TYPE_CHECKING:
+    # For annotations only: a product read, which needs ``Page``, loads no cart code.
+    from chalicelib.domain.cart import Cart
+    from chalicelib.domain.entities import Product
+    from chalicelib.domain.throttling import FailureWindow
 
 
 class WriteConflict(Exception):

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from chalicelib.domain.catalog import CategoryChanges, NewProduct, ProductChanges, ProductQuery
+from chalicelib.deferred import services
 from chalicelib.domain.changes import Unset
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Category, Product
+from chalicelib.domain.images import KEEP, ImageChange, ImageUpload
 from chalicelib.domain.references import unknown_reference
 from chalicelib.domain.storage import Page
 from chalicelib.errors import NotFound
-from chalicelib.services import images
 from chalicelib.services.contention import retried
-from chalicelib.services.images import KEEP, ImageChange, ImageUpload
 from chalicelib.services.storage import store
+
+if TYPE_CHECKING:
+    # Annotations only: a product read builds none of these.
+    from chalicelib.domain.catalog import CategoryChanges, NewProduct, ProductChanges, ProductQuery
 
 
 def create_category(name: str, image: ImageUpload | None = None) -> Category:
-    with images.stored_upload(image, store.images.CATEGORY_FOLDER) as image_key:
+    with services.images.stored_upload(image, store.images.CATEGORY_FOLDER) as image_key:
         category = Category(
             id=store.categories.new_category_id(),
             name=name,
@@ -42,7 +46,9 @@ def update_category(
 ) -> Category:
     previous = store.categories.get_category(category_id)
     current = _first_then_fresh(previous, lambda: store.categories.get_category(category_id))
-    with images.changed_image(previous.image_key, image, store.images.CATEGORY_FOLDER) as image_key:
+    with services.images.changed_image(
+        previous.image_key, image, store.images.CATEGORY_FOLDER
+    ) as image_key:
 
         def update() -> Category:
             # Written on the version read (a retry reads again), and on the image the
@@ -81,7 +87,7 @@ def _written_or_landed[RecordT: (Category, Product)](
 def delete_category(category_id: int) -> None:
     category = store.categories.get_category(category_id)
     store.categories.delete_category(category_id)
-    images.discard(category.image_key)
+    services.images.discard(category.image_key)
 
 
 def _category_for_product(category_id: int) -> Category:
@@ -117,7 +123,7 @@ def create_product(new: NewProduct, image: ImageUpload | None = None) -> Product
     the category and the write makes the write fail on that name, and the category is read
     again (a missing category is a 400)."""
     category = _category_for_product(new.category_id)
-    with images.stored_upload(image, store.images.PRODUCT_FOLDER) as image_key:
+    with services.images.stored_upload(image, store.images.PRODUCT_FOLDER) as image_key:
         product = Product(
             id=store.products.new_product_id(),
             name=new.name,
@@ -169,7 +175,7 @@ def update_product(product_id: int, changes: ProductChanges, image: ImageChange 
         # named, so no order can copy it after this read.
         return bool(saved) and key in saved[0].ordered_image_keys
 
-    with images.changed_image(
+    with services.images.changed_image(
         previous.image_key, image, store.images.PRODUCT_FOLDER, still_shown=shown_by_an_order
     ) as image_key:
 
@@ -214,5 +220,5 @@ def delete_product(product_id: int) -> None:
     # Orders keep showing the images they copied; the others go with the product, before
     # the ratings: a repeated delete finishes their sweep, but cannot know the image.
     if product.image_key not in product.ordered_image_keys:
-        images.discard(product.image_key)
+        services.images.discard(product.image_key)
     ratings.remove_ratings_of_product(product_id)

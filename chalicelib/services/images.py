@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 
+from chalicelib.domain.images import ImageChange, ImageUpload
 from chalicelib.errors import InvalidInput
 from chalicelib.services.storage import store
 
@@ -42,25 +43,6 @@ NOT_AN_IMAGE = (
 TOO_LARGE = "Upload an image of at most 4 MB."
 TOO_MANY_PIXELS = f"Upload an image of at most {MAX_IMAGE_PIXELS:,} pixels."
 EMPTY_FILE = "The submitted file is empty."
-
-
-@dataclass(frozen=True)
-class ImageUpload:
-    filename: str
-    content: bytes
-
-
-@dataclass(frozen=True)
-class ImageChange:
-    """What an update does to the image: keep it (the default), remove it, or replace it
-    with an upload."""
-
-    upload: ImageUpload | None = None
-    remove: bool = False
-
-
-KEEP = ImageChange()
-REMOVE = ImageChange(remove=True)
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import Index
 
-from chalicelib.domain.catalog import (
-    ProductQuery,
+from chalicelib.domain.catalog_keys import (
     filter_key,
     name_sort_key,
     price_sort_key,
@@ -39,6 +38,10 @@ from chalicelib.store.unit_of_work import (
     leaving_version_alone,
     unit_of_work,
 )
+
+if TYPE_CHECKING:
+    # The query is only read here; a product read loads none of the list machinery.
+    from chalicelib.domain.catalog import ProductQuery
 
 CENT = Decimal("0.01")
 PRODUCT_MOVED = (

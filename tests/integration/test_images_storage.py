@@ -18,9 +18,9 @@ from chalicelib.api.media import public_url
 from chalicelib.config import get_settings
 from chalicelib.domain.catalog import CategoryChanges, NewProduct, ProductChanges
 from chalicelib.domain.entities import Category, Product, User
+from chalicelib.domain.images import REMOVE, ImageChange, ImageUpload
 from chalicelib.errors import Conflict, InvalidInput, ServiceUnavailable
 from chalicelib.services import catalog
-from chalicelib.services.images import REMOVE, ImageChange, ImageUpload
 from chalicelib.store import products as product_store
 
 Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]

@@ -15,10 +15,10 @@ from sample_images import png
 from chalicelib.config import get_settings
 from chalicelib.domain.catalog import NewProduct, ProductChanges
 from chalicelib.domain.entities import Category, Product, User
+from chalicelib.domain.images import ImageChange, ImageUpload
 from chalicelib.errors import Conflict
 from chalicelib.services import catalog
 from chalicelib.services import orders as order_service
-from chalicelib.services.images import ImageChange, ImageUpload
 from chalicelib.store import orders as order_store
 
 Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]

@@ -1,5 +1,6 @@
 """Route modules name schemas, services and domain modules through the deferred packages
-of ``chalicelib.api.deferred``, which import a module on its first use. Every module they
+of ``chalicelib.deferred``, which import a module on its first use, and use cases name
+the store's modules through ``services.storage.store``, one of them. Every module they
 name must exist: a typo fails here, not on the first request that needs the module. And
 route modules keep to their layer: none imports the store."""
 
@@ -14,16 +15,21 @@ from types import ModuleType
 import pytest
 
 import chalicelib.api
+import chalicelib.services
 from chalicelib.api.deferred import DeferredPackage, deferred_targets
 
 API_MODULES = [
     importlib.import_module(f"chalicelib.api.{info.name}")
     for info in pkgutil.iter_modules(chalicelib.api.__path__)
 ]
+SERVICE_MODULES = [
+    importlib.import_module(f"chalicelib.services.{info.name}")
+    for info in pkgutil.iter_modules(chalicelib.services.__path__)
+]
 DEFERRING = [
     module
-    for module in API_MODULES
-    if module.__name__ != "chalicelib.api.deferred"
+    for module in API_MODULES + SERVICE_MODULES
+    if module.__name__ not in {"chalicelib.api.deferred", "chalicelib.services.storage"}
     and any(isinstance(value, DeferredPackage) for value in vars(module).values())
 ]
 # responses.py turns storage failures into 503s: the one reader of the store's errors.
@@ -50,8 +56,12 @@ def imported_modules(module: ModuleType) -> set[str]:
     return names
 
 
-def test_the_route_modules_defer_their_schemas_and_services() -> None:
-    assert {"chalicelib.api.products", "chalicelib.api.orders"} <= {m.__name__ for m in DEFERRING}
+def test_the_route_modules_and_use_cases_defer_their_imports() -> None:
+    assert {
+        "chalicelib.api.products",
+        "chalicelib.api.orders",
+        "chalicelib.services.catalog",
+    } <= {m.__name__ for m in DEFERRING}
 
 
 @pytest.mark.parametrize("module", DEFERRING, ids=name_of)

@@ -9,11 +9,11 @@ import pytest
 from PIL import Image
 from sample_images import image_bytes, png
 
+from chalicelib.domain.images import ImageUpload
 from chalicelib.errors import InvalidInput
 from chalicelib.services.images import (
     MAX_IMAGE_BYTES,
     NOT_AN_IMAGE,
-    ImageUpload,
     check_image,
     image_format,
     image_key,

@@ -12,8 +12,8 @@ from sample_images import gateway_event, multipart, png
 
 from chalicelib.api.multipart import parse_form
 from chalicelib.api.uploads import fields_and_image, max_form_bytes
+from chalicelib.domain.images import KEEP, REMOVE, ImageUpload
 from chalicelib.errors import MalformedRequest, PayloadTooLarge
-from chalicelib.services.images import KEEP, REMOVE, ImageUpload
 
 
 def request_of(content_type: str, body: bytes, *, base64: bool) -> Request:
