@@ -5,20 +5,40 @@ their category kept in the same transactions."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC
-from decimal import Decimal
-from typing import NoReturn
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any, NoReturn
 
+from pynamodb.constants import NUMBER, STRING
+
+from chalicelib.domain.catalog import (
+    ProductQuery,
+    filter_key,
+    name_sort_key,
+    price_sort_key,
+    search_terms,
+    search_text,
+)
 from chalicelib.domain.entities import Category, Product
 from chalicelib.domain.references import unknown_reference
-from chalicelib.domain.storage import ConditionsFailed, WriteConflict
-from chalicelib.errors import InvalidInput, NotFound
+from chalicelib.domain.storage import ConditionsFailed, Page, WriteConflict
+from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.local.memory import core
 from chalicelib.local.memory.counters import next_id
 from chalicelib.local.memory.unit_of_work import unit_of_work
-from chalicelib.store.products import CATEGORY, PREVIOUS_CATEGORY, PRODUCT, PRODUCT_MOVED
+from chalicelib.store.models.catalog import PRODUCT_SCOPE
+from chalicelib.store.pagination import decode_cursor, encode_cursor
+from chalicelib.store.products import (
+    CATEGORY,
+    CENT,
+    EDITED_WITH_THE_VERSION,
+    PREVIOUS_CATEGORY,
+    PRODUCT,
+    PRODUCT_MOVED,
+    stock_state,
+)
 
 __all__ = ["CATEGORY", "PREVIOUS_CATEGORY", "PRODUCT", "PRODUCT_MOVED"]
 
@@ -31,23 +51,11 @@ def _categories() -> dict[int, Category]:
     return core.table("categories")
 
 
-def stored_number(value: Decimal) -> Decimal:
-    """``value`` as DynamoDB gives a number back: without trailing zeros or exponent."""
-    normalized = value.normalize()
-    exponent = normalized.as_tuple().exponent
-    return (
-        normalized.quantize(Decimal(1))
-        if isinstance(exponent, int) and exponent > 0
-        else normalized
-    )
-
-
 def _as_stored(product: Product) -> Product:
-    """What a put of ``product`` stores: what ``to_record`` writes, numbers and times as
-    DynamoDB reads them back (the images orders show are added by orders alone)."""
+    """What a put of ``product`` stores: what ``to_record`` writes (the images orders
+    show are added by orders alone), its time in UTC as the store reads it back."""
     return replace(
         copy.deepcopy(product),
-        price=stored_number(product.price),
         created_at=product.created_at.astimezone(UTC),
         ordered_image_keys=frozenset(),
     )
@@ -128,3 +136,284 @@ def get_product(product_id: int) -> Product:
         if found is None:
             raise NotFound()
         return copy.deepcopy(found)
+
+
+def update_product(updated: Product, previous: Product) -> Product:
+    """Set only the catalog fields, on the version ``previous`` was read at; stock, image
+    and category only when this update changes them (see the DynamoDB store's
+    ``update_product``); a move moves the category counts with it, in one transaction."""
+    if _only_stock_changed(updated, previous):
+        return _set_stock(updated)
+    image_changed = updated.image_key != previous.image_key
+    moved = updated.category_id != previous.category_id
+
+    def unchanged_meanwhile() -> bool:
+        current = _products().get(previous.id)
+        return (
+            current is not None
+            and current.version == previous.version
+            and (not moved or current.category_id == previous.category_id)
+            and (not image_changed or _still_names_image(current, previous.image_key))
+        )
+
+    def write() -> None:
+        current = _products()[previous.id]
+        current.name = updated.name
+        current.description = updated.description
+        current.price = updated.price
+        current.color = updated.color
+        current.size = updated.size
+        if updated.stock != previous.stock:
+            current.stock = updated.stock
+        if image_changed:
+            current.image_key = updated.image_key or None
+        if moved:
+            current.category_id = updated.category_id
+            current.category_name = updated.category_name
+        current.version = (previous.version or 0) + 1
+
+    try:
+        with unit_of_work() as work:
+            work.stage(PRODUCT, write, unchanged_meanwhile)
+            if moved:
+                work.stage(
+                    CATEGORY,
+                    lambda: _count_in_category(updated.category_id, 1),
+                    lambda: _category_has_name(updated.category_id, updated.category_name),
+                )
+                work.stage(PREVIOUS_CATEGORY, lambda: _count_in_category(previous.category_id, -1))
+    except ConditionsFailed as failed:
+        if PRODUCT in failed.labels:
+            _raise_changed_meanwhile(previous, moved, image_changed, failed)
+        _category_claim_failed(updated.category_id, failed)
+    return get_product(updated.id)
+
+
+def _only_stock_changed(updated: Product, previous: Product) -> bool:
+    return updated.stock != previous.stock and all(
+        getattr(updated, name) == getattr(previous, name) for name in EDITED_WITH_THE_VERSION
+    )
+
+
+def _set_stock(updated: Product) -> Product:
+    """The stock alone is a count: set without the version, as a sale moves it."""
+
+    def write() -> None:
+        _products()[updated.id].stock = updated.stock
+
+    try:
+        with unit_of_work() as work:
+            work.stage(PRODUCT, write, lambda: updated.id in _products())
+    except ConditionsFailed as failed:
+        get_product(updated.id)  # NotFound: it was deleted
+        raise WriteConflict("the product was deleted and created again") from failed
+    return get_product(updated.id)
+
+
+def _still_names_image(current: Product, image_key: str | None) -> bool:
+    """The product still names the image being replaced (no image: none at all)."""
+    if image_key:
+        return current.image_key == image_key
+    return current.image_key is None
+
+
+def _raise_changed_meanwhile(
+    previous: Product, moved: bool, image_changed: bool, error: Exception
+) -> NoReturn:
+    """``NotFound`` when the product is gone, ``Conflict`` when it was moved or given
+    another image while this write moves it or replaces its image, else
+    ``WriteConflict``."""
+    current = get_product(previous.id)
+    if (moved and current.category_id != previous.category_id) or (
+        image_changed and current.image_key != previous.image_key
+    ):
+        raise Conflict(PRODUCT_MOVED) from error
+    raise WriteConflict("the product was changed meanwhile") from error
+
+
+def _forget(product_id: int) -> None:
+    del _products()[product_id]
+
+
+def delete_product(product: Product) -> None:
+    """Delete the product as read (on its version), uncounted from the category it is
+    really in. ``WriteConflict`` if it changed or an order copied its image meanwhile."""
+    guard_image = bool(product.image_key) and product.image_key not in product.ordered_image_keys
+
+    def unchanged_meanwhile() -> bool:
+        current = _products().get(product.id)
+        return (
+            current is not None
+            and current.category_id == product.category_id
+            and current.version == product.version
+            and not (guard_image and product.image_key in current.ordered_image_keys)
+        )
+
+    try:
+        with unit_of_work() as work:
+            work.stage(PRODUCT, lambda: _forget(product.id), unchanged_meanwhile)
+            work.stage(CATEGORY, lambda: _count_in_category(product.category_id, -1))
+    except ConditionsFailed as failed:
+        if get_product(product.id).category_id != product.category_id:  # NotFound: deleted
+            raise Conflict(PRODUCT_MOVED) from failed
+        raise WriteConflict("the product changed meanwhile") from failed
+
+
+# --- lists --------------------------------------------------------------------------------
+
+# The sort key of each ordering's indexes, and its DynamoDB type.
+_RANGE_KEYS = {"id": ("id", NUMBER), "price": ("price_key", STRING), "name": ("name_key", STRING)}
+
+
+@dataclass(frozen=True)
+class _Index:
+    """The index DynamoDB's list would Query: its hash key (name, type, value), which
+    products it holds, and the scope its cursors are signed for."""
+
+    hash_name: str
+    hash_type: str
+    hash_value: str
+    scope: str
+    holds: Callable[[Product], bool]
+    range_name: str
+    range_type: str
+
+    @property
+    def key_types(self) -> dict[str, str]:
+        return {"id": NUMBER, self.hash_name: self.hash_type, self.range_name: self.range_type}
+
+    def sort_value(self, product: Product) -> tuple[int, str]:
+        """The index's sort key, as a tuple that compares like it (ids as numbers)."""
+        if self.range_name == "price_key":
+            return (0, price_sort_key(product.price, product.id))
+        if self.range_name == "name_key":
+            return (0, name_sort_key(product.name, product.id))
+        return (product.id, "")
+
+    def key_of(self, product: Product) -> dict[str, Any]:
+        """The key a page ending at ``product`` continues after, in DynamoDB's shape."""
+        return {
+            "id": {NUMBER: str(product.id)},
+            self.hash_name: {self.hash_type: self.hash_value},
+            self.range_name: {self.range_type: _wire(self.sort_value(product))},
+        }
+
+    def start_after(self, key: dict[str, Any]) -> tuple[int, str]:
+        value = key[self.range_name][self.range_type]
+        return (int(value), "") if self.range_type == NUMBER else (0, str(value))
+
+
+def _wire(sort_value: tuple[int, str]) -> str:
+    number, text = sort_value
+    return text or str(number)
+
+
+def _list_index(query: ProductQuery) -> _Index:
+    """As the DynamoDB store picks it: a color's index (color wins over size and
+    category), a size's, the category's, the in-stock or sold-out products', else the
+    whole catalog's."""
+    ordering = query.ordering or "id"
+    base = (
+        f"category-products-{query.category_id}-{ordering}"
+        if query.category_id is not None
+        else f"products-{ordering}"
+    )
+    range_name, range_type = _RANGE_KEYS[query.sort_field]
+
+    def index(name: str, kind: str, value: str, scope: str, holds: Any) -> _Index:
+        return _Index(name, kind, value, scope, holds, range_name, range_type)
+
+    color_key = filter_key(query.color) if query.color is not None else None
+    if color_key is not None:
+        return index(
+            "color_key",
+            STRING,
+            color_key,
+            f"{base}-color:{color_key}",
+            lambda p: filter_key(p.color) == color_key,
+        )
+    size_key = filter_key(query.size) if query.size is not None else None
+    if size_key is not None:
+        return index(
+            "size_key",
+            STRING,
+            size_key,
+            f"{base}-size:{size_key}",
+            lambda p: filter_key(p.size) == size_key,
+        )
+    if query.category_id is not None:
+        category_id = query.category_id
+        return index(
+            "category_id", NUMBER, str(category_id), base, lambda p: p.category_id == category_id
+        )
+    if query.in_stock is not None:
+        state = stock_state(1 if query.in_stock else 0)
+        return index(
+            "stock_state",
+            STRING,
+            state,
+            f"{base}-stock:{state}",
+            lambda p: stock_state(p.stock) == state,
+        )
+    return index("scope", STRING, PRODUCT_SCOPE, base, lambda p: True)
+
+
+def _matches(product: Product, query: ProductQuery) -> bool:
+    """Every filter of the query (those the index serves hold already)."""
+    if query.category_id is not None and product.category_id != query.category_id:
+        return False
+    for wanted, value in ((query.color, product.color), (query.size, product.size)):
+        if wanted is not None and (
+            filter_key(value) is None or filter_key(value) != filter_key(wanted)
+        ):
+            return False
+    if query.in_stock is not None and (product.stock > 0) != query.in_stock:
+        return False
+    if query.search:
+        text = search_text(product.name, product.description)
+        if not all(term in text for term in search_terms(query.search)):
+            return False
+    if query.sort_field == "price":
+        # The price index's key range, with its bounds rounded inwards to cents.
+        key = price_sort_key(product.price, product.id)
+        low = _price_bound(query.min_price, ROUND_CEILING)
+        high = _price_bound(query.max_price, ROUND_FLOOR)
+        return (low is None or key >= low) and (high is None or key <= f"{high}#~")
+    if query.min_price is not None and product.price < query.min_price:
+        return False
+    return query.max_price is None or product.price <= query.max_price
+
+
+def _price_bound(price: Decimal | None, rounding: str) -> str | None:
+    return None if price is None else f"{price.quantize(CENT, rounding=rounding):015.2f}"
+
+
+def _no_price_in_range(query: ProductQuery) -> bool:
+    if query.min_price is None or query.max_price is None:
+        return False
+    lowest = query.min_price.quantize(CENT, rounding=ROUND_CEILING)
+    return lowest > query.max_price.quantize(CENT, rounding=ROUND_FLOOR)
+
+
+def list_products(query: ProductQuery) -> Page[Product]:
+    """One page of the products the query selects, in the order of the index DynamoDB's
+    list reads, continuing after the cursor's key. Always a full page when that many
+    match (DynamoDB's may stop short; both end with no cursor)."""
+    index = _list_index(query)
+    start = None
+    if query.cursor is not None:
+        start = index.start_after(decode_cursor(index.scope, query.cursor, index.key_types))
+    if _no_price_in_range(query):
+        return Page([], None)
+    with core.call("Query"):
+        selected = [p for p in _products().values() if index.holds(p) and _matches(p, query)]
+        selected.sort(key=index.sort_value, reverse=not query.ascending)
+        if start is not None:
+            selected = [
+                p
+                for p in selected
+                if (index.sort_value(p) > start if query.ascending else index.sort_value(p) < start)
+            ]
+        items = [copy.deepcopy(p) for p in selected[: query.limit]]
+    more = len(selected) > query.limit
+    return Page(items, encode_cursor(index.scope, index.key_of(items[-1])) if more else None)
