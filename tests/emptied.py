@@ -1,4 +1,5 @@
-"""Emptying the tests' emulator between tests."""
+"""Emptying the tests' store between tests, and putting back what a test started from:
+the emulator's tables and bucket, or the in-memory store's tables when that serves."""
 
 from __future__ import annotations
 
@@ -36,10 +37,27 @@ def empty_store(emulator: object) -> None:
     create_bucket()
 
 
+def empty_served_store(emulator: Callable[[], object]) -> None:
+    """Empty whichever store serves the use cases now (``emulator`` gives the emulator,
+    started only when the DynamoDB store serves)."""
+    from chalicelib.local.memory import core
+    from chalicelib.services.storage import IN_MEMORY, served_by
+
+    if served_by() == IN_MEMORY:
+        core.reset()
+    else:
+        empty_store(emulator())
+
+
 def saved_store() -> Callable[[], None]:
     """Save what the stage's tables and bucket hold now; the function returned puts it
-    back, in the emulator's memory: a test that runs a use case many times from the same
-    data prepares that data once."""
+    back, in the emulator's memory (or the in-memory store's, when that serves): a test
+    that runs a use case many times from the same data prepares that data once."""
+    from chalicelib.local.memory import core
+    from chalicelib.services.storage import IN_MEMORY, served_by
+
+    if served_by() == IN_MEMORY:
+        return core.saved()
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.dynamodb.models import dynamodb_backends
     from moto.s3.models import s3_backends

@@ -145,6 +145,24 @@ class Catalog:
 
         from chalicelib.domain.clock import utc_now
         from chalicelib.domain.entities import Product
+        from chalicelib.services.storage import IN_MEMORY, served_by, store
+
+        def product(number: int, product_id: int) -> Product:
+            return Product(
+                id=product_id,
+                name=f"P{number}",
+                price=Decimal(price),
+                category_id=category["id"],
+                category_name=category["name"],
+                created_at=utc_now(),
+                stock=stock,
+            )
+
+        if served_by() == IN_MEMORY:  # a write costs microseconds there
+            return [
+                store.products.create_product(product(number, store.products.new_product_id())).id
+                for number in range(count)
+            ]
         from chalicelib.store.id_blocks import reserve_ids
         from chalicelib.store.models import CategoryRecord, ProductRecord
         from chalicelib.store.products import to_record
@@ -153,16 +171,7 @@ class Catalog:
         ids = reserve_ids("product", count)
         with ProductRecord.batch_write() as batch:
             for number, product_id in enumerate(ids):
-                product = Product(
-                    id=product_id,
-                    name=f"P{number}",
-                    price=Decimal(price),
-                    category_id=category["id"],
-                    category_name=category["name"],
-                    created_at=utc_now(),
-                    stock=stock,
-                )
-                record = to_record(product)
+                record = to_record(product(number, product_id))
                 record.version = 1  # as the transaction of a created product stores it
                 batch.save(record)
         category_record = leaving_version_alone(CategoryRecord(category["id"]))
@@ -211,13 +220,14 @@ def fill_cart(client: Api, product_ids: list[int]) -> None:
     request per line (each pricing the growing cart) would dominate the run."""
     from chalicelib.domain.cart import UserCartOwner
     from chalicelib.domain.clock import utc_now
-    from chalicelib.store import carts
+    from chalicelib.services.storage import store
 
     assert client.get("/api/cart/items/").status == 200  # the cart exists from here on
-    key = carts.owner_key(UserCartOwner(client.get("/api/users/me/").body["id"]))
-    cart = carts.read_cart(key).cart
+    key = store.carts.owner_key(UserCartOwner(client.get("/api/users/me/").body["id"]))
+    cart = store.carts.read_cart(key).cart
     assert cart is not None
     now = utc_now()
-    for line_id, product_id in zip(carts.new_line_ids(len(product_ids)), product_ids, strict=True):
+    line_ids = store.carts.new_line_ids(len(product_ids))
+    for line_id, product_id in zip(line_ids, product_ids, strict=True):
         cart.add_line(line_id, product_id, 1, now)
-    carts.save_cart(key, cart)
+    store.carts.save_cart(key, cart)

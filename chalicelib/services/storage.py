@@ -32,6 +32,11 @@ else:
     store = _chosen
 
 
+def served_by() -> str:
+    """The package that serves the use cases now: ``DYNAMODB`` or ``IN_MEMORY``."""
+    return target_of(_chosen)
+
+
 @contextmanager
 def using_store(package: str) -> Iterator[None]:
     """Serve the use cases from the store ``package`` (``DYNAMODB`` or ``IN_MEMORY``) while

@@ -1,4 +1,8 @@
-"""HTTP behaviour through Chalice's test client: the whole app, middleware included,
+"""HTTP behaviour through Chalice's test client: the whole app, middleware included, over
+the in-memory store (``chalicelib.local.memory``), which the repository contract suite
+(tests/contract/) holds equal to the DynamoDB store. A module about what only DynamoDB, S3
+or botocore do (timeouts, the emulator's failures, the client's retry settings, the
+Django import's batch writes) is marked ``pytestmark = pytest.mark.dynamodb`` and runs
 against the moto server."""
 
 from __future__ import annotations
@@ -10,6 +14,26 @@ import pytest
 from chalice.test import Client
 from helpers import PASSWORD, Api, Catalog, People, login, signup
 from log_capture import log_lines  # noqa: F401  (a fixture of every API test)
+
+from chalicelib.services.storage import DYNAMODB, IN_MEMORY, using_store
+
+
+@pytest.fixture(scope="module", autouse=True)
+def served_store(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The store the module's use cases run on (see the module's docstring)."""
+    if request.node.get_closest_marker("dynamodb"):
+        yield DYNAMODB
+    else:
+        with using_store(IN_MEMORY):
+            yield IN_MEMORY
+
+
+@pytest.fixture
+def store(served_store: str, request: pytest.FixtureRequest) -> None:
+    """The served store, empty for one test."""
+    from emptied import empty_served_store
+
+    empty_served_store(lambda: request.getfixturevalue("emulator"))
 
 
 @pytest.fixture
@@ -77,16 +101,16 @@ def people(api: Api) -> People:
 
 
 @pytest.fixture(scope="module")
-def shared_api(emulator: object) -> Iterator[Api]:
+def shared_api(served_store: str, request: pytest.FixtureRequest) -> Iterator[Api]:
     """One client over tables emptied once per module, for modules whose tests only read
     what module-scoped fixtures wrote (or are refused before writing anything). Emptying
     the tables costs more than most tests, so read-only suites share them (through
     module_tables.py, which makes this the module's ``api``)."""
-    from emptied import empty_store
+    from emptied import empty_served_store
 
     from app import app
 
-    empty_store(emulator)
+    empty_served_store(lambda: request.getfixturevalue("emulator"))
     with Client(app, stage_name="test") as client:
         yield Api(client)
 

@@ -252,9 +252,9 @@ def test_deleting_a_user_deletes_their_cart(shopper, jacket, staff) -> None:
 
     assert staff.delete(f"/api/users/{me['id']}/").status == 204
 
-    from chalicelib.store import carts
+    from chalicelib.services.storage import store
 
-    assert carts.read_cart(f"user#{me['id']}").cart is None
+    assert store.carts.read_cart(f"user#{me['id']}").cart is None
 
 
 def test_a_cookie_session_needs_the_csrf_header_to_change_the_cart(api, people, jacket) -> None:

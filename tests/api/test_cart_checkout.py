@@ -13,6 +13,9 @@ from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseC
 
 from chalicelib.domain.clock import utc_now
 
+# Some tests refuse or conflict PynamoDB's transactions and read botocore's retry settings.
+pytestmark = pytest.mark.dynamodb
+
 ADDRESS = {"shipping_address": "Kohalpur"}
 
 

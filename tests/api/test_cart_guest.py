@@ -126,9 +126,9 @@ def test_a_logged_in_user_uses_their_own_cart_even_with_a_token(shopper, guest, 
 
 
 def test_only_a_hash_of_the_token_is_stored(api, guest) -> None:
-    from chalicelib.store import carts
+    from chalicelib.services.storage import store
 
-    stored = carts.read_cart(f"guest#{guest['cart_id']}").cart
+    stored = store.carts.read_cart(f"guest#{guest['cart_id']}").cart
 
     assert stored is not None and stored.token_hash
     assert guest["cart_token"] not in repr(stored)

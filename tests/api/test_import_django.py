@@ -17,6 +17,9 @@ from django_dump import OLD_PASSWORDS, realistic_records, record, write_dump, wr
 from migration.dump import DumpError
 from migration.importer import Result, run_import
 
+# The importer writes DynamoDB items in batches, outside the use cases.
+pytestmark = pytest.mark.dynamodb
+
 
 @pytest.fixture(scope="module")
 def dump(tmp_path_factory: pytest.TempPathFactory) -> Path:

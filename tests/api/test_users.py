@@ -210,10 +210,10 @@ def test_a_new_password_replaces_the_old_one(api, client, me):
 
 
 def test_a_new_password_is_stored_hashed(client, me):
-    from chalicelib.store import users
+    from chalicelib.services.storage import store
 
     client.patch(f"/api/users/{me['id']}/", {"password": "brand-new-pass-2"})
-    stored = users.get_user(me["id"]).password_hash
+    stored = store.users.get_user(me["id"]).password_hash
     assert stored.startswith("pbkdf2_sha256$") and "brand-new-pass-2" not in stored
 
 

@@ -11,6 +11,7 @@ timed-out request that never reached the table) or loses its answer after it hap
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -42,6 +43,20 @@ def reset() -> None:
     with _lock:
         _tables.clear()
         FAULTS.clear()
+
+
+def saved() -> Callable[[], None]:
+    """A copy of every table now; the function returned puts it back (for tests that run
+    a use case many times from the same data)."""
+    with _lock:
+        copied = copy.deepcopy(dict(_tables))
+
+    def restore() -> None:
+        with _lock:
+            _tables.clear()
+            _tables.update(copy.deepcopy(copied))
+
+    return restore
 
 
 # --- faults -----------------------------------------------------------------------------
