@@ -13,6 +13,7 @@ from chalicelib.domain.catalog import ProductQuery
 from chalicelib.domain.entities import Category, Product
 from chalicelib.domain.storage import ConditionsFailed, WriteConflict
 from chalicelib.errors import Conflict, InvalidInput, NotFound
+from chalicelib.services.storage import DYNAMODB
 
 INVALID_CURSOR = {"cursor": ["Invalid cursor."]}
 
@@ -284,23 +285,46 @@ def test_deleting_a_deleted_product_is_not_found(backend: Any) -> None:
 # --- lists --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def catalog(backend: Any) -> dict[str, Product]:
+def write_catalog(store: Any) -> dict[str, Product]:
     """Four products in two categories, by name."""
-    shoes, hats = a_category(backend, "Shoes"), a_category(backend, "Hats")
+    shoes, hats = a_category(store, "Shoes"), a_category(store, "Hats")
     return {
         product.name: product
         for product in (
+            a_product(store, shoes, "boot", price=Decimal("30"), color="Brown", size="L", stock=2),
             a_product(
-                backend, shoes, "boot", price=Decimal("30"), color="Brown", size="L", stock=2
+                store, hats, "Cap", price=Decimal("10"), color="brown", description="Wool, red"
             ),
-            a_product(
-                backend, hats, "Cap", price=Decimal("10"), color="brown", description="Wool, red"
-            ),
-            a_product(backend, shoes, "Sandal", price=Decimal("20"), size="l", stock=1),
-            a_product(backend, hats, "Beret", price=Decimal("10"), color="Red", stock=4),
+            a_product(store, shoes, "Sandal", price=Decimal("20"), size="l", stock=1),
+            a_product(store, hats, "Beret", price=Decimal("10"), color="Red", stock=4),
         )
     }
+
+
+@pytest.fixture(scope="module")
+def saved_emulator_catalog() -> dict[str, Any]:
+    """The catalog as first written to the emulator, and how to put it back."""
+    return {}
+
+
+@pytest.fixture
+def catalog(
+    backend: Any, request: pytest.FixtureRequest, saved_emulator_catalog: dict[str, Any]
+) -> dict[str, Product]:
+    """The list tests only read the catalog: the emulator's is written once per module
+    and put back for each test (a dozen writes over HTTP each time cost most of the
+    module's run); the in-memory store writes it in microseconds."""
+    if request.node.callspec.params["backend"] != DYNAMODB:
+        return write_catalog(backend)
+    if not saved_emulator_catalog:
+        from emptied import saved_store
+
+        products = write_catalog(backend)
+        saved_emulator_catalog.update(products=products, restore=saved_store())
+    else:
+        saved_emulator_catalog["restore"]()
+    products_by_name: dict[str, Product] = saved_emulator_catalog["products"]
+    return products_by_name
 
 
 def names(store: Any, query: ProductQuery) -> list[str]:
