@@ -320,7 +320,9 @@ def _list_index(query: ProductQuery) -> _Index:
     )
     range_name, range_type = _RANGE_KEYS[query.sort_field]
 
-    def index(name: str, kind: str, value: str, scope: str, holds: Any) -> _Index:
+    def index(
+        name: str, kind: str, value: str, scope: str, holds: Callable[[Product], bool]
+    ) -> _Index:
         return _Index(name, kind, value, scope, holds, range_name, range_type)
 
     color_key = filter_key(query.color) if query.color is not None else None
