@@ -14,7 +14,7 @@ from chalicelib.domain.catalog import NewProduct
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.domain.orders import Order, OrderItem, OrderStatus
-from chalicelib.domain.storage import WriteConflict
+from chalicelib.domain.storage import REPLY_LIFETIME, WriteConflict
 from chalicelib.errors import NotFound
 from chalicelib.services import cart as cart_service
 from chalicelib.services import catalog
@@ -150,7 +150,7 @@ def test_an_expired_idempotency_record_may_be_replaced(
         first, stock_read=read_stock(products), reply=reply_for(first), now=utc_now()
     )
     second = order_of(shopper, [(products[1], 1)])
-    a_day_later = utc_now() + idempotency.REPLY_LIFETIME
+    a_day_later = utc_now() + REPLY_LIFETIME
 
     orders.place_order(
         second,
