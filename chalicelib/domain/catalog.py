@@ -5,13 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from chalicelib.domain.catalog_keys import (  # noqa: F401 (re-exported until callers move)
-    filter_key,
-    name_sort_key,
-    price_sort_key,
-    search_terms,
-    search_text,
-)
 from chalicelib.domain.changes import UNSET, Maybe, chosen
 from chalicelib.domain.entities import Category, Product
 

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.domain.catalog import ProductQuery, name_sort_key, price_sort_key
+from chalicelib.domain.catalog import ProductQuery
+from chalicelib.domain.catalog_keys import name_sort_key, price_sort_key
 
 PRICES = ["0", "0.01", "0.5", "9.99", "10", "10.00", "99.9", "100", "1400.00", "99999999.99"]
 NAMES = ["a", "A", "a b", "a!", "a#", "a-b", "ab", "a~", "B", "b", "Zebra", "zeta", "Ähre", "ähre"]

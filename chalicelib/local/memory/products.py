@@ -13,8 +13,8 @@ from typing import Any, NoReturn
 
 from pynamodb.constants import NUMBER, STRING
 
-from chalicelib.domain.catalog import (
-    ProductQuery,
+from chalicelib.domain.catalog import ProductQuery
+from chalicelib.domain.catalog_keys import (
     filter_key,
     name_sort_key,
     price_sort_key,
