@@ -7,8 +7,13 @@ import os
 import secrets
 import tempfile
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
+from helpers import PASSWORD
+
+if TYPE_CHECKING:
+    from chalicelib.domain.entities import Category, User
 
 # The test stage: its own table prefix and a low password work factor, which the settings
 # allow only in local stages. Set before anything reads the settings.
@@ -56,3 +61,26 @@ def store(emulator: object) -> Iterator[None]:
 
     empty_store(emulator)
     yield
+
+
+@pytest.fixture
+def staff(store: None) -> User:
+    """A superuser, created through the use case (tests/api has its own: a signed-in client)."""
+    from chalicelib.services.accounts import create_superuser
+
+    return create_superuser("staff", "staff@example.com", PASSWORD)
+
+
+@pytest.fixture
+def shopper(store: None) -> User:
+    from chalicelib.domain.accounts import NewUser
+    from chalicelib.services.accounts import signup
+
+    return signup(NewUser(username="shopper", email="shopper@example.com", password=PASSWORD))
+
+
+@pytest.fixture
+def category(staff: User) -> Category:
+    from chalicelib.services.catalog import create_category
+
+    return create_category("Jackets")

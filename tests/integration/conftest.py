@@ -15,10 +15,6 @@ from typing import Any
 import pytest
 from botocore.client import BaseClient
 from call_recorder import DynamoDBCalls
-from helpers import PASSWORD
-
-from chalicelib.domain.accounts import NewUser
-from chalicelib.domain.entities import Category, User
 
 
 @pytest.fixture
@@ -36,27 +32,6 @@ def dynamodb_calls(store: None, monkeypatch: pytest.MonkeyPatch) -> DynamoDBCall
 
     monkeypatch.setattr(BaseClient, "_make_api_call", recording_call)
     return recorder
-
-
-@pytest.fixture
-def staff(store: None) -> User:
-    from chalicelib.services.accounts import create_superuser
-
-    return create_superuser("staff", "staff@example.com", PASSWORD)
-
-
-@pytest.fixture
-def shopper(store: None) -> User:
-    from chalicelib.services.accounts import signup
-
-    return signup(NewUser(username="shopper", email="shopper@example.com", password=PASSWORD))
-
-
-@pytest.fixture
-def category(staff: User) -> Category:
-    from chalicelib.services.catalog import create_category
-
-    return create_category("Jackets")
 
 
 def run_concurrently(calls: Sequence[Callable[[], Any]]) -> list[Any]:
