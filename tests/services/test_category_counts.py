@@ -12,7 +12,7 @@ from chalicelib.domain.catalog import NewProduct, ProductChanges
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.services import catalog
-from chalicelib.store import categories, products
+from chalicelib.services.storage import store
 
 
 def add_product(staff: User, category: Category, name: str = "Parka") -> Product:
@@ -21,7 +21,7 @@ def add_product(staff: User, category: Category, name: str = "Parka") -> Product
 
 
 def count_of(category: Category) -> int:
-    return categories.get_category(category.id).product_count
+    return store.categories.get_category(category.id).product_count
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_deleting_a_category_with_products_is_a_conflict(staff: User, category: 
 
     with pytest.raises(Conflict):
         catalog.delete_category(category.id)
-    assert categories.get_category(category.id).name == "Jackets"
+    assert store.categories.get_category(category.id).name == "Jackets"
 
 
 def test_a_category_can_be_deleted_once_its_products_are_gone(
@@ -110,7 +110,7 @@ def test_a_category_can_be_deleted_once_its_products_are_gone(
     catalog.delete_category(category.id)
 
     with pytest.raises(NotFound):
-        categories.get_category(category.id)
+        store.categories.get_category(category.id)
 
 
 def test_a_category_can_be_deleted_once_its_products_moved_away(
@@ -135,12 +135,12 @@ def test_a_move_based_on_a_stale_read_keeps_the_counts_exact(
 ) -> None:
     third = catalog.create_category("Hats")
     seen_by_both = add_product(staff, category)
-    products.update_product(
+    store.products.update_product(
         replace(seen_by_both, category_id=other.id, category_name=other.name), seen_by_both
     )
 
     with pytest.raises(Conflict):
-        products.update_product(
+        store.products.update_product(
             replace(seen_by_both, category_id=third.id, category_name=third.name), seen_by_both
         )
 
@@ -154,15 +154,15 @@ def test_a_delete_based_on_a_stale_read_keeps_the_counts_exact(
     catalog.update_product(seen_before_the_move.id, ProductChanges(category_id=other.id))
 
     with pytest.raises(Conflict):
-        products.delete_product(seen_before_the_move)
+        store.products.delete_product(seen_before_the_move)
 
     assert (count_of(category), count_of(other)) == (0, 1)
 
 
 def test_deleting_a_product_twice_is_not_found(staff: User, category: Category) -> None:
     product = add_product(staff, category)
-    products.delete_product(product)
+    store.products.delete_product(product)
 
     with pytest.raises(NotFound):
-        products.delete_product(product)
+        store.products.delete_product(product)
     assert count_of(category) == 0

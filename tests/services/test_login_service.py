@@ -12,7 +12,7 @@ from chalicelib.config import get_settings
 from chalicelib.domain.entities import User
 from chalicelib.errors import InvalidInput, Throttled
 from chalicelib.services import auth
-from chalicelib.store import users
+from chalicelib.services.storage import store
 
 ADDRESS = "203.0.113.7"
 WINDOW = 15 * 60
@@ -61,9 +61,7 @@ def test_a_wrong_password_is_refused_with_drfs_message(shopper: User, clock: Fak
     }
 
 
-def test_an_unknown_username_is_refused_like_a_wrong_password(
-    store: None, clock: FakeClock
-) -> None:
+def test_an_unknown_username_is_refused_like_a_wrong_password(clock: FakeClock) -> None:
     with pytest.raises(InvalidInput) as refused:
         auth.login("nobody", PASSWORD, ADDRESS)
 
@@ -121,7 +119,7 @@ def test_failures_count_for_the_username_whatever_its_case(shopper: User, clock:
         auth.login("shopper", PASSWORD, ADDRESS)
 
 
-def test_failures_for_an_unknown_username_are_throttled_too(store: None, clock: FakeClock) -> None:
+def test_failures_for_an_unknown_username_are_throttled_too(clock: FakeClock) -> None:
     fail("nobody", 10)
 
     with pytest.raises(Throttled):
@@ -164,6 +162,6 @@ def test_a_hash_with_fewer_iterations_is_upgraded_at_login(
 
     auth.login("shopper", PASSWORD, ADDRESS)
 
-    upgraded = users.get_user(shopper.id).password_hash
+    upgraded = store.users.get_user(shopper.id).password_hash
     assert upgraded.startswith("pbkdf2_sha256$1500$")
     assert auth.login("shopper", PASSWORD, ADDRESS).user.id == shopper.id

@@ -13,7 +13,7 @@ from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import User
 from chalicelib.errors import AuthenticationFailed, InvalidInput
 from chalicelib.services import accounts, auth
-from chalicelib.store import sessions
+from chalicelib.services.storage import store
 
 ADDRESS = "203.0.113.7"
 
@@ -39,7 +39,7 @@ def test_a_token_from_login_authenticates_its_user(shopper: User) -> None:
 def test_only_a_hash_of_the_token_is_stored(shopper: User) -> None:
     token = log_in(shopper)
 
-    stored, _ = sessions.get_session_and_user(auth.hash_token(token), shopper.id)
+    stored, _ = store.sessions.get_session_and_user(auth.hash_token(token), shopper.id)
     assert stored is not None and stored.token_hash != token and token not in stored.token_hash
 
 
@@ -146,7 +146,7 @@ def test_deleting_a_user_removes_their_session_records(shopper: User) -> None:
 
     accounts.delete_user(shopper, shopper.id)
 
-    assert sessions.get_session_and_user(auth.hash_token(token), shopper.id) == (None, None)
+    assert store.sessions.get_session_and_user(auth.hash_token(token), shopper.id) == (None, None)
 
 
 def test_deleting_a_user_frees_their_username_and_email(shopper: User) -> None:

@@ -11,7 +11,7 @@ from chalicelib.domain.catalog import NewProduct, ProductChanges, ProductQuery
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.errors import NotFound
 from chalicelib.services import catalog
-from chalicelib.store import products
+from chalicelib.services.storage import store
 
 
 @pytest.fixture
@@ -36,10 +36,12 @@ def test_an_update_of_the_stock_sets_the_stock(staff: User, parka: Product) -> N
 def test_an_update_keeps_a_stock_change_made_since_it_read_the_product(
     staff: User, parka: Product
 ) -> None:
-    read_before_the_sale = products.get_product(parka.id)
+    read_before_the_sale = store.products.get_product(parka.id)
     catalog.update_product(parka.id, ProductChanges(stock=7))
 
-    products.update_product(replace(read_before_the_sale, name="Long parka"), read_before_the_sale)
+    store.products.update_product(
+        replace(read_before_the_sale, name="Long parka"), read_before_the_sale
+    )
 
     stored = catalog.get_product(parka.id)
     assert (stored.name, stored.stock) == ("Long parka", 7)
@@ -47,7 +49,7 @@ def test_an_update_keeps_a_stock_change_made_since_it_read_the_product(
 
 def test_an_update_leaves_the_ratings_to_the_rating_writes(staff: User, parka: Product) -> None:
     rated = replace(parka, rating_sum=9, rating_count=2)
-    products.update_product(replace(rated, name="Rated"), parka)
+    store.products.update_product(replace(rated, name="Rated"), parka)
 
     assert catalog.get_product(parka.id).rating_count == 0
 
@@ -72,7 +74,7 @@ def test_a_repriced_product_moves_in_the_price_order(
 
 
 def test_updating_a_deleted_product_is_not_found(staff: User, parka: Product) -> None:
-    products.delete_product(parka)
+    store.products.delete_product(parka)
 
     with pytest.raises(NotFound):
-        products.update_product(replace(parka, name="Ghost"), parka)
+        store.products.update_product(replace(parka, name="Ghost"), parka)
