@@ -272,6 +272,18 @@ def half_written(stored: Stored, logged_orphans: Iterable[str] = ()) -> list[str
     return problems
 
 
+def left_behind(stored: Stored) -> list[str]:
+    """What a deletion left behind once the client repeated a request answered 503, as
+    the contract tells it to: ratings whose product or author is gone. (Between the 503
+    and the repeat they may remain: the sweeps come after the record's own delete.)"""
+    products = {product.id for product in stored.products}
+    return [
+        f"rating {rating.id} of a deleted {'user' if rating.product_id in products else 'product'}"
+        for rating in stored.ratings
+        if rating.product_id not in products or rating.user_id not in stored.users
+    ]
+
+
 def answered_by_the_contract(reply: Reply) -> bool:
     """A success, or the contract's 503: a ``Retry-After`` and a ``detail``."""
     if reply.status == 503:

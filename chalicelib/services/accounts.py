@@ -13,7 +13,7 @@ from chalicelib.domain.entities import Session, User
 from chalicelib.domain.storage import ConditionsFailed, Page
 from chalicelib.errors import AuthenticationFailed, InvalidInput, NotFound, PermissionDenied
 from chalicelib.services import ratings
-from chalicelib.services.contention import retried
+from chalicelib.services.contention import gone, retried
 from chalicelib.services.storage import store
 
 
@@ -117,7 +117,22 @@ def update_user(
 
 
 def delete_user(actor: User, user_id: int) -> None:
-    retried(lambda: store.users.delete_user(get_user(actor, user_id)))
+    try:
+        retried(lambda: store.users.delete_user(get_user(actor, user_id)))
+    except NotFound:
+        if can_manage_user(actor, user_id):
+            # A repeated delete finishes the clean-up of one that failed half-way.
+            _remove_what_the_user_left(user_id)
+        raise
+    except Exception:
+        # The delete may have landed with only its answer lost: the clean-up is still
+        # this request's to do.
+        if not gone(lambda: store.users.get_user(user_id)):
+            raise
+    _remove_what_the_user_left(user_id)
+
+
+def _remove_what_the_user_left(user_id: int) -> None:
     store.sessions.delete_sessions_of_user(user_id)
     store.carts.delete_user_cart(user_id)  # their orders stay, with their own copy of the name
     # After the user is gone no rating of theirs can be written any more (every rating

@@ -14,7 +14,7 @@ from chalicelib.domain.images import KEEP, ImageChange, ImageUpload
 from chalicelib.domain.references import unknown_reference
 from chalicelib.domain.storage import Page
 from chalicelib.errors import NotFound
-from chalicelib.services.contention import retried
+from chalicelib.services.contention import gone, retried
 from chalicelib.services.storage import store
 
 if TYPE_CHECKING:
@@ -202,12 +202,11 @@ def update_product(product_id: int, changes: ProductChanges, image: ImageChange 
 def delete_product(product_id: int) -> None:
     """The product goes first, with its rating sum and count; then its ratings and image,
     which nothing counts or shows any more."""
-    # Imported here: only a delete needs the ratings, and a cold start that serves a
-    # catalog read should not load them.
-    from chalicelib.services import ratings
+    read: list[Product] = []
 
     def delete() -> Product:
         product = store.products.get_product(product_id)
+        read[:] = [product]
         store.products.delete_product(product)
         return product
 
@@ -215,10 +214,16 @@ def delete_product(product_id: int) -> None:
         product = retried(delete)
     except NotFound:
         # A repeated delete finishes the clean-up of one that failed half-way.
-        ratings.remove_ratings_of_product(product_id)
+        services.ratings.remove_ratings_of_product(product_id)
         raise
+    except Exception:
+        # The delete may have landed with only its answer lost: then the clean-up is
+        # this request's to do, since a repeat would no longer know the image.
+        if not read or not gone(lambda: store.products.get_product(product_id)):
+            raise
+        product = read[0]
     # Orders keep showing the images they copied; the others go with the product, before
     # the ratings: a repeated delete finishes their sweep, but cannot know the image.
     if product.image_key not in product.ordered_image_keys:
         services.images.discard(product.image_key)
-    ratings.remove_ratings_of_product(product_id)
+    services.ratings.remove_ratings_of_product(product_id)

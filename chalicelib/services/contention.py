@@ -1,4 +1,5 @@
-"""Retrying a use case whose optimistic write lost a race."""
+"""Retrying a use case whose optimistic write lost a race, and telling whether a delete
+whose answer was lost landed."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from chalicelib.domain.storage import WriteConflict
-from chalicelib.errors import ServiceUnavailable
+from chalicelib.errors import NotFound, ServiceUnavailable
 
 ResultT = TypeVar("ResultT")
 
@@ -30,3 +31,15 @@ def retried[ResultT](use_case: Callable[[], ResultT]) -> ResultT:
                 ceiling = min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2**attempt)
                 time.sleep(random.uniform(0, ceiling))
     raise ServiceUnavailable(retry_after_seconds=1, detail=BUSY)
+
+
+def gone(read_again: Callable[[], object]) -> bool:
+    """Whether the record ``read_again`` reads is known to be gone (a failed read says
+    nothing): after a delete that failed, whether it landed all the same."""
+    try:
+        read_again()
+    except NotFound:
+        return True
+    except Exception:
+        return False
+    return False
