@@ -21,4 +21,5 @@ if TYPE_CHECKING:
         references,
         storage,
         throttling,
+        tokens,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 from dataclasses import dataclass, replace
@@ -13,6 +12,7 @@ from chalicelib.domain import passwords
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Session, User
 from chalicelib.domain.storage import ConditionsFailed, Counter, LoginState, WriteConflict
+from chalicelib.domain.tokens import hash_token, id_of, new_token
 from chalicelib.errors import AuthenticationFailed, InvalidInput, Throttled
 from chalicelib.services.contention import retried
 from chalicelib.services.storage import store
@@ -27,21 +27,9 @@ class LoginResult:
     user: User
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _user_id_of(token: str) -> int | None:
-    """Tokens are ``<user id>.<secret>`` so that one read fetches session and user."""
-    user_part, dot, secret = token.partition(".")
-    if not dot or not user_part.isdigit() or not secret:
-        return None
-    return int(user_part)
-
-
 def new_session(user: User) -> tuple[str, Session]:
     settings = get_settings()
-    token = f"{user.id}.{secrets.token_urlsafe(32)}"
+    token = new_token(user.id)
     now = utc_now()
     session = Session(
         token_hash=hash_token(token),
@@ -167,7 +155,7 @@ def login(username: str, password: str, client_address: str) -> LoginResult:
 
 
 def authenticate(token: str) -> tuple[User, Session]:
-    user_id = _user_id_of(token)
+    user_id = id_of(token)
     if user_id is None:
         raise AuthenticationFailed()
     session, user = store.sessions.get_session_and_user(hash_token(token), user_id)

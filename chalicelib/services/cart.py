@@ -7,9 +7,7 @@ if nobody changed it meanwhile; a lost race runs it again from its reads (``retr
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,6 +29,7 @@ from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import User
 from chalicelib.domain.orders import EMPTY_CART
 from chalicelib.domain.storage import CartRead
+from chalicelib.domain.tokens import hash_token, id_of, new_token
 from chalicelib.errors import AuthenticationFailed, BusinessRuleViolated, NotFound, PermissionDenied
 from chalicelib.services import orders
 from chalicelib.services.contention import retried
@@ -48,15 +47,11 @@ class GuestCart:
     token: str
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_guest_cart() -> GuestCart:
     """The token is ``<cart id>.<secret>``, so it names its cart; only its hash is kept."""
     now = utc_now()
     cart_id = store.carts.new_cart_id()
-    token = f"{cart_id}.{secrets.token_urlsafe(32)}"
+    token = new_token(cart_id)
     cart = Cart(cart_id, None, created_at=now, updated_at=now, token_hash=hash_token(token))
     cart.touch(now)
     store.carts.save_cart(store.carts.guest_key(cart_id), cart)
@@ -64,16 +59,10 @@ def create_guest_cart() -> GuestCart:
 
 
 def guest_owner(token: str) -> GuestCartOwner:
-    cart_part, dot, secret = token.partition(".")
-    # isascii: isdigit alone admits "²", which int() refuses.
-    if (
-        not dot
-        or not (cart_part.isascii() and cart_part.isdigit())
-        or len(cart_part) > 18
-        or not secret
-    ):
+    cart_id = id_of(token)
+    if cart_id is None:
         raise AuthenticationFailed(INVALID_CART_TOKEN)
-    return GuestCartOwner(int(cart_part), token)
+    return GuestCartOwner(cart_id, token)
 
 
 def _proves(cart: Cart, token: str) -> bool:
