@@ -63,16 +63,19 @@ def store(emulator: object) -> Iterator[None]:
     yield
 
 
+# The use cases' users and category, as domain objects. tests/api's `staff` and `shopper`
+# are other things (clients signed in as them), hence the different names.
 @pytest.fixture
-def staff(store: None) -> User:
-    """A superuser, created through the use case (tests/api has its own: a signed-in client)."""
+def staff_user(store: None) -> User:
+    """The superuser "staff", created through the use case."""
     from chalicelib.services.accounts import create_superuser
 
     return create_superuser("staff", "staff@example.com", PASSWORD)
 
 
 @pytest.fixture
-def shopper(store: None) -> User:
+def shopper_user(store: None) -> User:
+    """The user "shopper", signed up through the use case."""
     from chalicelib.domain.accounts import NewUser
     from chalicelib.services.accounts import signup
 
@@ -80,7 +83,8 @@ def shopper(store: None) -> User:
 
 
 @pytest.fixture
-def category(staff: User) -> Category:
+def jackets_category(staff_user: User) -> Category:
+    """The category "Jackets", created through the use case."""
     from chalicelib.services.catalog import create_category
 
     return create_category("Jackets")

@@ -36,73 +36,77 @@ def slow_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_demotion_is_not_undone_by_a_password_change_running_at_the_same_time(
-    staff: User, shopper: User, slow_hashing: None, concurrently: Concurrently
+    staff_user: User, shopper_user: User, slow_hashing: None, concurrently: Concurrently
 ) -> None:
-    accounts.update_user(staff, shopper.id, UserChanges(is_staff=True), None)
+    accounts.update_user(staff_user, shopper_user.id, UserChanges(is_staff=True), None)
 
     def demote_a_moment_later() -> User:
         time.sleep(0.1)
-        return accounts.update_user(staff, shopper.id, UserChanges(is_staff=False), None)
+        return accounts.update_user(staff_user, shopper_user.id, UserChanges(is_staff=False), None)
 
     concurrently(
         [
             lambda: accounts.update_user(
-                shopper, shopper.id, UserChanges(password="new-horse-10"), None
+                shopper_user, shopper_user.id, UserChanges(password="new-horse-10"), None
             ),
             demote_a_moment_later,
         ]
     )
 
-    stored = users.get_user(shopper.id)
+    stored = users.get_user(shopper_user.id)
     assert stored.is_staff is False
-    assert auth.login(shopper.username, "new-horse-10", ADDRESS).user.id == shopper.id
+    assert auth.login(shopper_user.username, "new-horse-10", ADDRESS).user.id == shopper_user.id
 
 
 def test_a_profile_edit_is_not_lost_to_a_concurrent_edit_of_another_field(
-    staff: User, shopper: User, slow_hashing: None, concurrently: Concurrently
+    staff_user: User, shopper_user: User, slow_hashing: None, concurrently: Concurrently
 ) -> None:
     def rename_a_moment_later() -> User:
         time.sleep(0.1)
-        return accounts.update_user(staff, shopper.id, UserChanges(first_name="Sam"), None)
+        return accounts.update_user(
+            staff_user, shopper_user.id, UserChanges(first_name="Sam"), None
+        )
 
     concurrently(
         [
             lambda: accounts.update_user(
-                shopper, shopper.id, UserChanges(password="new-horse-10"), None
+                shopper_user, shopper_user.id, UserChanges(password="new-horse-10"), None
             ),
             rename_a_moment_later,
         ]
     )
 
-    assert users.get_user(shopper.id).first_name == "Sam"
+    assert users.get_user(shopper_user.id).first_name == "Sam"
 
 
 def test_concurrent_renames_leave_the_user_one_name_and_one_claim(
-    shopper: User, concurrently: Concurrently
+    shopper_user: User, concurrently: Concurrently
 ) -> None:
     names = [f"name{number}" for number in range(6)]
 
     results = concurrently(
         [
             lambda name=name: accounts.update_user(
-                shopper, shopper.id, UserChanges(username=name), None
+                shopper_user, shopper_user.id, UserChanges(username=name), None
             )
             for name in names
         ]
     )
 
     assert set(outcomes(results)) <= {"User", "ServiceUnavailable"}
-    final = users.get_user(shopper.id).username
+    final = users.get_user(shopper_user.id).username
     claimed = {name for name in [*names, "shopper"] if users.find_user_id_by_username(name)}
     assert claimed == {final}
 
 
 def test_a_signup_racing_a_rename_to_the_same_name_leaves_one_owner(
-    shopper: User, concurrently: Concurrently
+    shopper_user: User, concurrently: Concurrently
 ) -> None:
     results = concurrently(
         [
-            lambda: accounts.update_user(shopper, shopper.id, UserChanges(username="Bob"), None),
+            lambda: accounts.update_user(
+                shopper_user, shopper_user.id, UserChanges(username="Bob"), None
+            ),
             lambda: accounts.signup(
                 NewUser(username="bob", email="bob@example.com", password=PASSWORD)
             ),
@@ -118,7 +122,7 @@ def test_a_signup_racing_a_rename_to_the_same_name_leaves_one_owner(
 
 
 def test_parallel_wrong_passwords_for_one_username_get_only_the_limit_answered(
-    shopper: User, concurrently: Concurrently
+    shopper_user: User, concurrently: Concurrently
 ) -> None:
     limit = get_settings().login_failures_per_username
 
@@ -142,7 +146,7 @@ def test_parallel_wrong_passwords_from_one_address_get_only_the_limit_answered(
 
 
 def test_a_right_password_racing_wrong_ones_leaves_the_failure_limit_exact(
-    shopper: User, concurrently: Concurrently
+    shopper_user: User, concurrently: Concurrently
 ) -> None:
     limit = get_settings().login_failures_per_username
     attempts = [lambda: auth.login("shopper", "wrong-password-1", ADDRESS) for _ in range(20)]
@@ -156,26 +160,28 @@ def test_a_right_password_racing_wrong_ones_leaves_the_failure_limit_exact(
 
 
 def test_a_password_change_ends_a_session_the_index_has_not_seen_yet(
-    shopper: User, monkeypatch: pytest.MonkeyPatch
+    shopper_user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     changing = auth.login("shopper", PASSWORD, ADDRESS)
     with indexes_frozen(monkeypatch):
         other = auth.login("shopper", PASSWORD, ADDRESS)
         accounts.update_user(
-            shopper, shopper.id, UserChanges(password="new-horse-10"), changing.session
+            shopper_user, shopper_user.id, UserChanges(password="new-horse-10"), changing.session
         )
 
         with pytest.raises(AuthenticationFailed):
             auth.authenticate(other.token)
-        assert auth.authenticate(changing.token)[0].id == shopper.id
+        assert auth.authenticate(changing.token)[0].id == shopper_user.id
 
 
 def test_a_staff_password_reset_ends_every_session_of_the_user(
-    staff: User, shopper: User, monkeypatch: pytest.MonkeyPatch
+    staff_user: User, shopper_user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with indexes_frozen(monkeypatch):
         session = auth.login("shopper", PASSWORD, ADDRESS)
-        accounts.update_user(staff, shopper.id, UserChanges(password="new-horse-10"), None)
+        accounts.update_user(
+            staff_user, shopper_user.id, UserChanges(password="new-horse-10"), None
+        )
 
         with pytest.raises(AuthenticationFailed):
             auth.authenticate(session.token)

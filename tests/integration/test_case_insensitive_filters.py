@@ -23,34 +23,36 @@ def names(**filters: object) -> list[str]:
     return [product.name for product in page.items]
 
 
-def test_the_color_filter_ignores_case(staff: User, category: Category) -> None:
-    create(staff, category, "Sky", color="Blue")
-    create(staff, category, "Navy", color="BLUE")
-    create(staff, category, "Rose", color="Red")
+def test_the_color_filter_ignores_case(staff_user: User, jackets_category: Category) -> None:
+    create(staff_user, jackets_category, "Sky", color="Blue")
+    create(staff_user, jackets_category, "Navy", color="BLUE")
+    create(staff_user, jackets_category, "Rose", color="Red")
 
     assert names(color="blue") == ["Sky", "Navy"]
 
 
-def test_the_size_filter_ignores_case(staff: User, category: Category) -> None:
-    create(staff, category, "Big", size="XL")
-    create(staff, category, "Small", size="s")
+def test_the_size_filter_ignores_case(staff_user: User, jackets_category: Category) -> None:
+    create(staff_user, jackets_category, "Big", size="XL")
+    create(staff_user, jackets_category, "Small", size="s")
 
     assert names(size="xl") == ["Big"]
     assert names(size="S") == ["Small"]
 
 
 def test_a_product_whose_color_is_cleared_leaves_the_color_list(
-    staff: User, category: Category
+    staff_user: User, jackets_category: Category
 ) -> None:
-    product = create(staff, category, "Sky", color="Blue")
+    product = create(staff_user, jackets_category, "Sky", color="Blue")
 
     catalog.update_product(product.id, ProductChanges(color=""))
 
     assert names(color="blue") == []
 
 
-def test_a_recolored_product_is_found_by_its_new_color(staff: User, category: Category) -> None:
-    product = create(staff, category, "Sky", color="Blue")
+def test_a_recolored_product_is_found_by_its_new_color(
+    staff_user: User, jackets_category: Category
+) -> None:
+    product = create(staff_user, jackets_category, "Sky", color="Blue")
 
     catalog.update_product(product.id, ProductChanges(color="Green"))
 
@@ -58,19 +60,19 @@ def test_a_recolored_product_is_found_by_its_new_color(staff: User, category: Ca
 
 
 def test_a_category_list_filtered_by_color_keeps_to_the_category(
-    staff: User, category: Category
+    staff_user: User, jackets_category: Category
 ) -> None:
     other = catalog.create_category("Boots")
-    create(staff, category, "Sky", color="Blue")
-    create(staff, other, "Blue Boot", color="Blue")
+    create(staff_user, jackets_category, "Sky", color="Blue")
+    create(staff_user, other, "Blue Boot", color="Blue")
 
     assert names(color="Blue", category_id=other.id) == ["Blue Boot"]
 
 
 def test_the_backfill_puts_products_written_before_the_indexes_into_them(
-    staff: User, category: Category
+    staff_user: User, jackets_category: Category
 ) -> None:
-    product = create(staff, category, "Sky", color="Blue", size="XL")
+    product = create(staff_user, jackets_category, "Sky", color="Blue", size="XL")
     leaving_version_alone(ProductRecord(product.id)).update(
         actions=[ProductRecord.color_key.remove(), ProductRecord.size_key.remove()]
     )

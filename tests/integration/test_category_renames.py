@@ -32,44 +32,46 @@ def names_shown(products: list[Product]) -> set[str]:
 
 
 def test_repeating_a_rename_whose_copy_was_cut_off_finishes_the_copy(
-    staff: User, category: Category
+    staff_user: User, jackets_category: Category
 ) -> None:
     from chalicelib.store.models import ProductRecord
     from chalicelib.store.unit_of_work import leaving_version_alone
 
-    products = products_of(category, 3)
-    catalog.update_category(category.id, CategoryChanges(name="Coats"))
+    products = products_of(jackets_category, 3)
+    catalog.update_category(jackets_category.id, CategoryChanges(name="Coats"))
     # As a copy stopped by a timeout leaves it: a product still shows the old name.
     stale = leaving_version_alone(ProductRecord(products[-1].id))
-    stale.update(actions=[ProductRecord.category_name.set(category.name)])
+    stale.update(actions=[ProductRecord.category_name.set(jackets_category.name)])
 
-    catalog.update_category(category.id, CategoryChanges(name="Coats"))
+    catalog.update_category(jackets_category.id, CategoryChanges(name="Coats"))
 
     assert names_shown(products) == {"Coats"}
 
 
 def test_concurrent_renames_leave_every_product_with_the_final_name(
-    staff: User, category: Category, concurrently: Concurrently
+    staff_user: User, jackets_category: Category, concurrently: Concurrently
 ) -> None:
-    products = products_of(category, PRODUCTS)
+    products = products_of(jackets_category, PRODUCTS)
 
     def rename(number: int) -> Callable[[], Category]:
-        return lambda: catalog.update_category(category.id, CategoryChanges(name=f"Name {number}"))
+        return lambda: catalog.update_category(
+            jackets_category.id, CategoryChanges(name=f"Name {number}")
+        )
 
     results = concurrently([rename(number) for number in range(RENAMES)])
 
     assert [result for result in results if isinstance(result, Exception)] == []
-    assert names_shown(products) == {catalog.get_category(category.id).name}
+    assert names_shown(products) == {catalog.get_category(jackets_category.id).name}
 
 
 def test_the_late_copy_of_an_older_rename_leaves_the_newer_name(
-    staff: User, category: Category
+    staff_user: User, jackets_category: Category
 ) -> None:
     from chalicelib.store import categories
 
-    products = products_of(category, 3)
-    older = catalog.update_category(category.id, CategoryChanges(name="Coats"))
-    catalog.update_category(category.id, CategoryChanges(name="Parkas"))
+    products = products_of(jackets_category, 3)
+    older = catalog.update_category(jackets_category.id, CategoryChanges(name="Coats"))
+    catalog.update_category(jackets_category.id, CategoryChanges(name="Parkas"))
 
     categories.copy_name_to_products(older)  # as the older rename's copy, running late
 

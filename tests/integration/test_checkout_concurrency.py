@@ -27,14 +27,18 @@ STOCK = 4
 
 
 @pytest.fixture
-def scarce(staff: User, category: Category) -> Product:
-    fields = NewProduct(name="Scarce", price=Decimal("19.99"), stock=STOCK, category_id=category.id)
+def scarce(staff_user: User, jackets_category: Category) -> Product:
+    fields = NewProduct(
+        name="Scarce", price=Decimal("19.99"), stock=STOCK, category_id=jackets_category.id
+    )
     return catalog.create_product(fields)
 
 
 @pytest.fixture
-def plenty(staff: User, category: Category) -> Product:
-    fields = NewProduct(name="Plenty", price=Decimal("5.00"), stock=100, category_id=category.id)
+def plenty(staff_user: User, jackets_category: Category) -> Product:
+    fields = NewProduct(
+        name="Plenty", price=Decimal("5.00"), stock=100, category_id=jackets_category.id
+    )
     return catalog.create_product(fields)
 
 
@@ -61,7 +65,7 @@ def sold(staff: User, product_id: int) -> int:
 
 
 def test_concurrent_checkouts_never_sell_more_than_the_stock(
-    staff: User, scarce: Product, plenty: Product, concurrently: Concurrently
+    staff_user: User, scarce: Product, plenty: Product, concurrently: Concurrently
 ) -> None:
     shoppers = [new_shopper(n) for n in range(SHOPPERS)]
     for user in shoppers:
@@ -75,7 +79,7 @@ def test_concurrent_checkouts_never_sell_more_than_the_stock(
     assert (len(placed), len(refused)) == (STOCK, SHOPPERS - STOCK), outcomes
     left = catalog.get_product(scarce.id).stock
     assert left == 0
-    assert left + sold(staff, scarce.id) == STOCK
+    assert left + sold(staff_user, scarce.id) == STOCK
     assert catalog.get_product(plenty.id).stock == 100 - STOCK
 
 
@@ -95,15 +99,15 @@ def test_refused_checkouts_keep_their_carts(scarce: Product, concurrently: Concu
 
 
 def test_concurrent_retries_with_one_key_create_one_order(
-    staff: User, shopper: User, plenty: Product, concurrently: Concurrently
+    staff_user: User, shopper_user: User, plenty: Product, concurrently: Concurrently
 ) -> None:
-    cart_service.add_item(UserCartOwner(shopper.id), plenty.id, 3)
+    cart_service.add_item(UserCartOwner(shopper_user.id), plenty.id, 3)
 
-    outcomes = concurrently([checkout_of(shopper, key="retry-me") for _ in range(6)])
+    outcomes = concurrently([checkout_of(shopper_user, key="retry-me") for _ in range(6)])
 
     assert all(isinstance(o, Reply) for o in outcomes), outcomes
     assert len({o.order_id for o in outcomes}) == 1
-    assert len(order_service.list_orders(shopper, None, None, 100, None).items) == 1
+    assert len(order_service.list_orders(shopper_user, None, None, 100, None).items) == 1
     assert catalog.get_product(plenty.id).stock == 97
 
 
@@ -124,9 +128,9 @@ def test_concurrent_direct_orders_never_sell_more_than_the_stock(
 
 
 def test_concurrent_additions_to_one_line_all_count(
-    shopper: User, plenty: Product, concurrently: Concurrently
+    shopper_user: User, plenty: Product, concurrently: Concurrently
 ) -> None:
-    owner = UserCartOwner(shopper.id)
+    owner = UserCartOwner(shopper_user.id)
 
     outcomes = concurrently([lambda: cart_service.add_item(owner, plenty.id, 1) for _ in range(8)])
 
@@ -137,9 +141,9 @@ def test_concurrent_additions_to_one_line_all_count(
 
 
 def test_concurrent_additions_never_put_more_than_the_stock_in_a_cart(
-    shopper: User, scarce: Product, concurrently: Concurrently
+    shopper_user: User, scarce: Product, concurrently: Concurrently
 ) -> None:
-    owner = UserCartOwner(shopper.id)
+    owner = UserCartOwner(shopper_user.id)
 
     outcomes = concurrently([lambda: cart_service.add_item(owner, scarce.id, 1) for _ in range(7)])
 
@@ -170,13 +174,13 @@ def test_of_concurrent_merges_of_one_guest_cart_exactly_one_wins(
 
 
 def test_concurrent_merges_by_one_user_never_double_the_quantities(
-    shopper: User, plenty: Product, concurrently: Concurrently
+    shopper_user: User, plenty: Product, concurrently: Concurrently
 ) -> None:
     guest = cart_service.create_guest_cart()
     cart_service.add_item(GuestCartOwner(guest.cart_id, guest.token), plenty.id, 2)
-    cart_service.add_item(UserCartOwner(shopper.id), plenty.id, 1)
+    cart_service.add_item(UserCartOwner(shopper_user.id), plenty.id, 1)
 
-    concurrently([lambda: cart_service.merge(shopper, guest.cart_id, guest.token)] * 4)
+    concurrently([lambda: cart_service.merge(shopper_user, guest.cart_id, guest.token)] * 4)
 
-    lines = cart_service.get_cart(UserCartOwner(shopper.id)).lines
+    lines = cart_service.get_cart(UserCartOwner(shopper_user.id)).lines
     assert [line.line.quantity for line in lines] == [3]

@@ -24,18 +24,20 @@ from chalicelib.store.orders import StockShortage
 
 
 @pytest.fixture
-def products(staff: User, category: Category) -> list[Product]:
+def products(staff_user: User, jackets_category: Category) -> list[Product]:
     return [
         catalog.create_product(
-            NewProduct(name=f"P{n}", price=Decimal("10.00"), stock=2, category_id=category.id),
+            NewProduct(
+                name=f"P{n}", price=Decimal("10.00"), stock=2, category_id=jackets_category.id
+            ),
         )
         for n in range(3)
     ]
 
 
 @pytest.fixture
-def stored_cart(shopper: User, products: list[Product]) -> tuple[str, Cart]:
-    owner = UserCartOwner(shopper.id)
+def stored_cart(shopper_user: User, products: list[Product]) -> tuple[str, Cart]:
+    owner = UserCartOwner(shopper_user.id)
     for product in products:
         cart_service.add_item(owner, product.id, 1)
     key = carts.owner_key(owner)
@@ -68,10 +70,10 @@ def stock(product: Product) -> int:
 
 
 def test_the_products_that_fell_short_are_named_whatever_order_the_actions_were_sent_in(
-    shopper: User, products: list[Product], stored_cart: tuple[str, Cart]
+    shopper_user: User, products: list[Product], stored_cart: tuple[str, Cart]
 ) -> None:
     first, second, third = products
-    order = order_of(shopper, [(first, 1), (second, 3), (third, 5)])
+    order = order_of(shopper_user, [(first, 1), (second, 3), (third, 5)])
     key, cart = stored_cart
 
     with pytest.raises(StockShortage) as shortage:
@@ -87,10 +89,10 @@ def test_the_products_that_fell_short_are_named_whatever_order_the_actions_were_
 
 
 def test_a_cancelled_order_transaction_writes_nothing(
-    shopper: User, products: list[Product], stored_cart: tuple[str, Cart]
+    shopper_user: User, products: list[Product], stored_cart: tuple[str, Cart]
 ) -> None:
     first, second, _ = products
-    order = order_of(shopper, [(first, 1), (second, 3)])
+    order = order_of(shopper_user, [(first, 1), (second, 3)])
     key, cart = stored_cart
 
     with pytest.raises(StockShortage):
@@ -106,15 +108,15 @@ def test_a_cancelled_order_transaction_writes_nothing(
     with pytest.raises(NotFound):
         orders.get_order(order.id)
     assert len(carts.read_cart(key).cart.lines) == 3  # type: ignore[union-attr]
-    assert idempotency.find_reply(f"{shopper.id}#k", utc_now()) is None
+    assert idempotency.find_reply(f"{shopper_user.id}#k", utc_now()) is None
 
 
 def test_an_order_transaction_on_a_cart_changed_since_it_was_read_is_a_conflict(
-    shopper: User, products: list[Product], stored_cart: tuple[str, Cart]
+    shopper_user: User, products: list[Product], stored_cart: tuple[str, Cart]
 ) -> None:
     key, stale = stored_cart
-    cart_service.add_item(UserCartOwner(shopper.id), products[0].id, 1)
-    order = order_of(shopper, [(products[0], 1)])
+    cart_service.add_item(UserCartOwner(shopper_user.id), products[0].id, 1)
+    order = order_of(shopper_user, [(products[0], 1)])
 
     with pytest.raises(WriteConflict):
         orders.place_order(
@@ -127,13 +129,13 @@ def test_an_order_transaction_on_a_cart_changed_since_it_was_read_is_a_conflict(
 
 
 def test_an_order_transaction_on_a_taken_idempotency_key_is_a_conflict(
-    shopper: User, products: list[Product]
+    shopper_user: User, products: list[Product]
 ) -> None:
-    first = order_of(shopper, [(products[0], 1)])
+    first = order_of(shopper_user, [(products[0], 1)])
     orders.place_order(
         first, stock_read=read_stock(products), reply=reply_for(first), now=utc_now()
     )
-    second = order_of(shopper, [(products[1], 1)])
+    second = order_of(shopper_user, [(products[1], 1)])
 
     with pytest.raises(WriteConflict):
         orders.place_order(
@@ -143,13 +145,13 @@ def test_an_order_transaction_on_a_taken_idempotency_key_is_a_conflict(
 
 
 def test_an_expired_idempotency_record_may_be_replaced(
-    shopper: User, products: list[Product]
+    shopper_user: User, products: list[Product]
 ) -> None:
-    first = order_of(shopper, [(products[0], 1)])
+    first = order_of(shopper_user, [(products[0], 1)])
     orders.place_order(
         first, stock_read=read_stock(products), reply=reply_for(first), now=utc_now()
     )
-    second = order_of(shopper, [(products[1], 1)])
+    second = order_of(shopper_user, [(products[1], 1)])
     a_day_later = utc_now() + REPLY_LIFETIME
 
     orders.place_order(
@@ -159,4 +161,4 @@ def test_an_expired_idempotency_record_may_be_replaced(
         now=a_day_later,
     )
 
-    assert idempotency.find_reply(f"{shopper.id}#k", a_day_later) is not None
+    assert idempotency.find_reply(f"{shopper_user.id}#k", a_day_later) is not None

@@ -43,18 +43,20 @@ def new_product(staff: User, category: Category, image: ImageUpload | None = Non
 
 
 def test_a_product_image_is_stored_under_products_with_a_fresh_name(
-    staff: User, category: Category
+    staff_user: User, jackets_category: Category
 ) -> None:
-    product = new_product(staff, category, upload("cowsorus.png"))
+    product = new_product(staff_user, jackets_category, upload("cowsorus.png"))
 
     assert product.image_key is not None
     assert re.fullmatch(r"products/cowsorus_[A-Za-z0-9]{7}\.png", product.image_key)
     assert bucket_keys() == [product.image_key]
 
 
-def test_the_public_url_serves_the_stored_bytes(staff: User, category: Category) -> None:
+def test_the_public_url_serves_the_stored_bytes(
+    staff_user: User, jackets_category: Category
+) -> None:
     content = image_bytes("JPEG")
-    product = new_product(staff, category, upload("photo.jpeg", content))
+    product = new_product(staff_user, jackets_category, upload("photo.jpeg", content))
 
     url = public_url(product.image_key)
     assert url is not None
@@ -62,7 +64,7 @@ def test_the_public_url_serves_the_stored_bytes(staff: User, category: Category)
         assert (response.read(), response.headers["Content-Type"]) == (content, "image/jpeg")
 
 
-def test_a_category_image_is_stored_under_categories(staff: User) -> None:
+def test_a_category_image_is_stored_under_categories(staff_user: User) -> None:
     category = catalog.create_category("Hats", upload("hats.gif", image_bytes("GIF")))
 
     assert bucket_keys() == [category.image_key]
@@ -70,17 +72,19 @@ def test_a_category_image_is_stored_under_categories(staff: User) -> None:
 
 
 def test_an_invalid_image_stores_nothing_and_creates_nothing(
-    staff: User, category: Category
+    staff_user: User, jackets_category: Category
 ) -> None:
     with pytest.raises(InvalidInput):
-        new_product(staff, category, upload("evil.png", b"MZ\x90\x00 not an image"))
+        new_product(staff_user, jackets_category, upload("evil.png", b"MZ\x90\x00 not an image"))
 
     assert bucket_keys() == []
-    assert catalog.get_category(category.id).product_count == 0
+    assert catalog.get_category(jackets_category.id).product_count == 0
 
 
-def test_replacing_an_image_deletes_the_old_object(staff: User, category: Category) -> None:
-    product = new_product(staff, category, upload("old.png"))
+def test_replacing_an_image_deletes_the_old_object(
+    staff_user: User, jackets_category: Category
+) -> None:
+    product = new_product(staff_user, jackets_category, upload("old.png"))
 
     updated = catalog.update_product(product.id, ProductChanges(), ImageChange(upload("new.png")))
 
@@ -88,24 +92,26 @@ def test_replacing_an_image_deletes_the_old_object(staff: User, category: Catego
     assert str(updated.image_key).startswith("products/new_")
 
 
-def test_removing_an_image_deletes_its_object(staff: User, category: Category) -> None:
-    product = new_product(staff, category, upload())
+def test_removing_an_image_deletes_its_object(staff_user: User, jackets_category: Category) -> None:
+    product = new_product(staff_user, jackets_category, upload())
 
     updated = catalog.update_product(product.id, ProductChanges(), REMOVE)
 
     assert (updated.image_key, bucket_keys()) == (None, [])
 
 
-def test_an_update_without_an_image_change_keeps_the_image(staff: User, category: Category) -> None:
-    product = new_product(staff, category, upload())
+def test_an_update_without_an_image_change_keeps_the_image(
+    staff_user: User, jackets_category: Category
+) -> None:
+    product = new_product(staff_user, jackets_category, upload())
 
     updated = catalog.update_product(product.id, ProductChanges(name="Long parka"))
 
     assert (updated.image_key, bucket_keys()) == (product.image_key, [product.image_key])
 
 
-def test_deleting_a_product_deletes_its_image(staff: User, category: Category) -> None:
-    product = new_product(staff, category, upload())
+def test_deleting_a_product_deletes_its_image(staff_user: User, jackets_category: Category) -> None:
+    product = new_product(staff_user, jackets_category, upload())
 
     catalog.delete_product(product.id)
 
@@ -113,7 +119,7 @@ def test_deleting_a_product_deletes_its_image(staff: User, category: Category) -
 
 
 def test_replacing_and_removing_a_category_image_and_deleting_the_category_leave_no_object(
-    staff: User,
+    staff_user: User,
 ) -> None:
     hats = catalog.create_category("Hats", upload("a.png"))
     replaced = catalog.update_category(hats.id, CategoryChanges(), ImageChange(upload("b.png")))
@@ -128,9 +134,9 @@ def test_replacing_and_removing_a_category_image_and_deleting_the_category_leave
 
 
 def test_a_failed_image_write_leaves_the_product_unchanged(
-    staff: User, category: Category, monkeypatch: pytest.MonkeyPatch
+    staff_user: User, jackets_category: Category, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    product = new_product(staff, category, upload("old.png"))
+    product = new_product(staff_user, jackets_category, upload("old.png"))
     monkeypatch.setattr(get_settings(), "media_bucket", "no-such-bucket")
 
     with pytest.raises(ServiceUnavailable):
@@ -143,7 +149,7 @@ def test_a_failed_image_write_leaves_the_product_unchanged(
 
 
 def test_a_failed_record_write_deletes_the_new_image(
-    staff: User, category: Category, monkeypatch: pytest.MonkeyPatch
+    staff_user: User, jackets_category: Category, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def database_down(*args: Any) -> None:
         raise ServiceUnavailable()
@@ -151,15 +157,15 @@ def test_a_failed_record_write_deletes_the_new_image(
     monkeypatch.setattr(product_store, "create_product", database_down)
 
     with pytest.raises(ServiceUnavailable):
-        new_product(staff, category, upload())
+        new_product(staff_user, jackets_category, upload())
 
     assert bucket_keys() == []
 
 
 def test_a_refused_update_deletes_the_new_image_and_keeps_the_old(
-    staff: User, category: Category
+    staff_user: User, jackets_category: Category
 ) -> None:
-    product = new_product(staff, category, upload("old.png"))
+    product = new_product(staff_user, jackets_category, upload("old.png"))
 
     with pytest.raises(InvalidInput):
         catalog.update_product(product.id, ProductChanges(category_id=999), ImageChange(upload()))
@@ -168,9 +174,9 @@ def test_a_refused_update_deletes_the_new_image_and_keeps_the_old(
 
 
 def test_an_update_from_a_stale_read_cannot_replace_an_image_replaced_meanwhile(
-    staff: User, category: Category
+    staff_user: User, jackets_category: Category
 ) -> None:
-    product = new_product(staff, category, upload("first.png"))
+    product = new_product(staff_user, jackets_category, upload("first.png"))
     stale = product_store.get_product(product.id)
     current = catalog.update_product(
         product.id, ProductChanges(), ImageChange(upload("second.png"))
@@ -182,9 +188,9 @@ def test_an_update_from_a_stale_read_cannot_replace_an_image_replaced_meanwhile(
 
 
 def test_concurrent_image_replacements_leave_only_the_winners_object(
-    staff: User, category: Category, concurrently: Concurrently
+    staff_user: User, jackets_category: Category, concurrently: Concurrently
 ) -> None:
-    product = new_product(staff, category, upload("first.png"))
+    product = new_product(staff_user, jackets_category, upload("first.png"))
 
     concurrently(
         [

@@ -50,15 +50,17 @@ def images_of_orders(order_ids: list[int]) -> set[str]:
 
 
 @pytest.fixture
-def parka(staff: User, category: Category) -> Product:
-    fields = NewProduct(name="Parka", price=Decimal("99.00"), category_id=category.id, stock=50)
+def parka(staff_user: User, jackets_category: Category) -> Product:
+    fields = NewProduct(
+        name="Parka", price=Decimal("99.00"), category_id=jackets_category.id, stock=50
+    )
     return catalog.create_product(fields, ImageUpload("parka.png", png()))
 
 
 def test_an_ordered_image_survives_the_product_getting_a_new_one(
-    staff: User, shopper: User, parka: Product
+    staff_user: User, shopper_user: User, parka: Product
 ) -> None:
-    order_id = order_one(shopper, parka)
+    order_id = order_one(shopper_user, parka)
 
     updated = catalog.update_product(parka.id, ProductChanges(), new_image())
 
@@ -66,16 +68,18 @@ def test_an_ordered_image_survives_the_product_getting_a_new_one(
     assert images_of_orders([order_id]) == {parka.image_key}
 
 
-def test_an_image_no_order_copied_is_deleted_when_replaced(staff: User, parka: Product) -> None:
+def test_an_image_no_order_copied_is_deleted_when_replaced(
+    staff_user: User, parka: Product
+) -> None:
     updated = catalog.update_product(parka.id, ProductChanges(), new_image())
 
     assert bucket_keys() == {updated.image_key}
 
 
 def test_an_ordered_image_survives_the_product_being_deleted(
-    staff: User, shopper: User, parka: Product
+    staff_user: User, shopper_user: User, parka: Product
 ) -> None:
-    order_id = order_one(shopper, parka)
+    order_id = order_one(shopper_user, parka)
 
     catalog.delete_product(parka.id)
 
@@ -83,11 +87,11 @@ def test_an_ordered_image_survives_the_product_being_deleted(
 
 
 def test_checkouts_racing_image_changes_leave_every_order_image_and_no_orphan(
-    staff: User, shopper: User, parka: Product, concurrently: Concurrently
+    staff_user: User, shopper_user: User, parka: Product, concurrently: Concurrently
 ) -> None:
     calls: list[Callable[[], Any]] = []
     for _ in range(4):
-        calls.append(lambda: order_one(shopper, parka))
+        calls.append(lambda: order_one(shopper_user, parka))
         calls.append(lambda: catalog.update_product(parka.id, ProductChanges(), new_image()))
 
     results = concurrently(calls)

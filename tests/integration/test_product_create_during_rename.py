@@ -32,10 +32,10 @@ def renames(staff: User, category: Category) -> Callable[[], None]:
 
 
 def test_creates_succeed_while_their_category_is_renamed(
-    staff: User, category: Category, concurrently: Concurrently
+    staff_user: User, jackets_category: Category, concurrently: Concurrently
 ) -> None:
-    calls = [create_in(staff, category, n) for n in range(CREATES)]
-    calls.append(renames(staff, category))
+    calls = [create_in(staff_user, jackets_category, n) for n in range(CREATES)]
+    calls.append(renames(staff_user, jackets_category))
 
     results = concurrently(calls)
 
@@ -44,13 +44,13 @@ def test_creates_succeed_while_their_category_is_renamed(
 
 
 def test_products_created_during_renames_carry_the_final_name(
-    staff: User, category: Category, concurrently: Concurrently
+    staff_user: User, jackets_category: Category, concurrently: Concurrently
 ) -> None:
-    calls = [create_in(staff, category, n) for n in range(CREATES)]
-    calls.append(renames(staff, category))
+    calls = [create_in(staff_user, jackets_category, n) for n in range(CREATES)]
+    calls.append(renames(staff_user, jackets_category))
     results = concurrently(calls)
     created = [result for result in results if isinstance(result, Product)]
 
-    final_name = catalog.get_category(category.id).name
+    final_name = catalog.get_category(jackets_category.id).name
     names = {catalog.get_product(product.id).category_name for product in created}
     assert names == {final_name}

@@ -19,10 +19,12 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-def products(staff: User, category: Category) -> list[Product]:
+def products(staff_user: User, jackets_category: Category) -> list[Product]:
     """Prices on both sides of the ranges, whole cents next to them included."""
     return [
-        create_product(NewProduct(name=price, price=Decimal(price), category_id=category.id))
+        create_product(
+            NewProduct(name=price, price=Decimal(price), category_id=jackets_category.id)
+        )
         for price in ("9.99", "10.00", "10.01", "20.00", "30.00")
     ]
 

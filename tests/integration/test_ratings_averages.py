@@ -22,9 +22,9 @@ Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]
 
 
 @pytest.fixture
-def parka(staff: User, category: Category) -> Product:
+def parka(staff_user: User, jackets_category: Category) -> Product:
     return catalog.create_product(
-        NewProduct(name="Parka", price=Decimal("99.00"), category_id=category.id)
+        NewProduct(name="Parka", price=Decimal("99.00"), category_id=jackets_category.id)
     )
 
 
@@ -57,11 +57,11 @@ def test_many_users_rating_one_product_at_once_leave_an_exact_average(
 
 
 def test_one_user_rating_one_product_many_times_at_once_leaves_one_consistent_rating(
-    shopper: User, parka: Product, concurrently: Concurrently
+    shopper_user: User, parka: Product, concurrently: Concurrently
 ) -> None:
     results = concurrently(
         [
-            lambda value=value: ratings.rate(shopper, parka.id, value, "")
+            lambda value=value: ratings.rate(shopper_user, parka.id, value, "")
             for value in (1, 2, 3, 4, 5) * 2
         ]
     )
@@ -74,11 +74,11 @@ def test_one_user_rating_one_product_many_times_at_once_leaves_one_consistent_ra
 
 
 def test_concurrent_deletes_of_one_rating_uncount_it_once(
-    shopper: User, parka: Product, concurrently: Concurrently
+    shopper_user: User, parka: Product, concurrently: Concurrently
 ) -> None:
     ratings.rate(make_user("ann"), parka.id, 5, "")
-    mine, _ = ratings.rate(shopper, parka.id, 1, "")
+    mine, _ = ratings.rate(shopper_user, parka.id, 1, "")
 
-    concurrently([lambda: ratings.delete_rating(shopper, mine.id)] * 4)
+    concurrently([lambda: ratings.delete_rating(shopper_user, mine.id)] * 4)
 
     assert score(parka) == (5, 1, 5.0)

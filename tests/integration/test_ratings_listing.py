@@ -21,9 +21,11 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-def products(staff: User, category: Category) -> list[Product]:
+def products(staff_user: User, jackets_category: Category) -> list[Product]:
     return [
-        catalog.create_product(NewProduct(name=name, price=Decimal(10), category_id=category.id))
+        catalog.create_product(
+            NewProduct(name=name, price=Decimal(10), category_id=jackets_category.id)
+        )
         for name in ("Parka", "Cap")
     ]
 
@@ -43,19 +45,19 @@ def rated(products: list[Product], raters: list[User]) -> list[int]:
 
 
 def test_a_first_rating_costs_three_dynamodb_calls(
-    products: list[Product], shopper: User, dynamodb_calls: DynamoDBCalls
+    products: list[Product], shopper_user: User, dynamodb_calls: DynamoDBCalls
 ) -> None:
     with dynamodb_calls.counting():
-        ratings.rate(shopper, products[0].id, 5, "")
+        ratings.rate(shopper_user, products[0].id, 5, "")
     assert dynamodb_calls.operations == ["GetItem", "UpdateItem", "TransactWriteItems"]
 
 
 def test_replacing_a_rating_costs_two_dynamodb_calls(
-    products: list[Product], shopper: User, dynamodb_calls: DynamoDBCalls
+    products: list[Product], shopper_user: User, dynamodb_calls: DynamoDBCalls
 ) -> None:
-    ratings.rate(shopper, products[0].id, 5, "")
+    ratings.rate(shopper_user, products[0].id, 5, "")
     with dynamodb_calls.counting():
-        ratings.rate(shopper, products[0].id, 4, "")
+        ratings.rate(shopper_user, products[0].id, 4, "")
     assert dynamodb_calls.operations == ["GetItem", "TransactWriteItems"]
 
 
@@ -78,7 +80,7 @@ def test_a_page_of_ratings_is_one_call_and_never_a_scan(
 
 
 def test_deleting_a_user_or_a_product_with_ratings_scans_nothing(
-    staff: User, raters: list[User], products: list[Product], rated: list[int],
+    staff_user: User, raters: list[User], products: list[Product], rated: list[int],
     dynamodb_calls: DynamoDBCalls,
 ) -> None:  # fmt: skip
     with dynamodb_calls.counting():

@@ -12,27 +12,27 @@ from chalicelib.services import catalog, ratings
 
 
 @pytest.fixture
-def product_id(staff: User, category: Category) -> int:
+def product_id(staff_user: User, jackets_category: Category) -> int:
     product = catalog.create_product(
-        NewProduct(name="Parka", price=10, category_id=category.id, stock=3)
+        NewProduct(name="Parka", price=10, category_id=jackets_category.id, stock=3)
     )
     return product.id
 
 
 def test_a_rating_is_found_by_id_right_after_it_is_created(
-    shopper: User, product_id: int, monkeypatch: pytest.MonkeyPatch
+    shopper_user: User, product_id: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with indexes_frozen(monkeypatch):
-        created, _ = ratings.rate(shopper, product_id, 4, "Warm")
+        created, _ = ratings.rate(shopper_user, product_id, 4, "Warm")
 
         assert ratings.get_rating(created.id).comment == "Warm"
 
 
 def test_a_rating_read_by_id_shows_its_latest_change(
-    shopper: User, product_id: int, monkeypatch: pytest.MonkeyPatch
+    shopper_user: User, product_id: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    created, _ = ratings.rate(shopper, product_id, 4, "Warm")
+    created, _ = ratings.rate(shopper_user, product_id, 4, "Warm")
     with indexes_frozen(monkeypatch):
-        ratings.rate(shopper, product_id, 2, "Itchy")
+        ratings.rate(shopper_user, product_id, 2, "Itchy")
 
         assert ratings.get_rating(created.id).comment == "Itchy"

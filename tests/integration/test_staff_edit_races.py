@@ -25,8 +25,10 @@ Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]
 
 
 @pytest.fixture
-def parka(staff: User, category: Category) -> Product:
-    new = NewProduct(name="Parka", price=Decimal("99.00"), stock=10, category_id=category.id)
+def parka(staff_user: User, jackets_category: Category) -> Product:
+    new = NewProduct(
+        name="Parka", price=Decimal("99.00"), stock=10, category_id=jackets_category.id
+    )
     return catalog.create_product(new)
 
 
@@ -104,14 +106,14 @@ def test_concurrent_edits_of_different_product_fields_all_land(
 
 
 def test_checkouts_racing_a_staff_edit_are_not_refused_and_do_not_undo_it(
-    parka: Product, shopper: User, concurrently: Concurrently
+    parka: Product, shopper_user: User, concurrently: Concurrently
 ) -> None:
     results = concurrently(
         [
-            lambda: order_one(shopper, parka),
-            lambda: order_one(shopper, parka),
+            lambda: order_one(shopper_user, parka),
+            lambda: order_one(shopper_user, parka),
             lambda: catalog.update_product(parka.id, ProductChanges(name="Anorak")),
-            lambda: order_one(shopper, parka),
+            lambda: order_one(shopper_user, parka),
         ]
     )
 
@@ -120,55 +122,55 @@ def test_checkouts_racing_a_staff_edit_are_not_refused_and_do_not_undo_it(
     assert (stored.name, stored.stock) == ("Anorak", 7)
 
 
-def test_a_sale_leaves_the_product_version_alone(parka: Product, shopper: User) -> None:
+def test_a_sale_leaves_the_product_version_alone(parka: Product, shopper_user: User) -> None:
     before = products.get_product(parka.id)
-    order_one(shopper, parka)
+    order_one(shopper_user, parka)
 
     after = products.get_product(parka.id)
     assert (after.stock, after.version) == (before.stock - 1, before.version)
 
 
-def test_a_category_edit_from_a_stale_read_is_refused(category: Category) -> None:
-    stale = categories.get_category(category.id)
-    catalog.update_category(category.id, CategoryChanges(name="Coats"))
+def test_a_category_edit_from_a_stale_read_is_refused(jackets_category: Category) -> None:
+    stale = categories.get_category(jackets_category.id)
+    catalog.update_category(jackets_category.id, CategoryChanges(name="Coats"))
 
     with pytest.raises(WriteConflict):
         categories.update_category(replace(stale, name="Parkas"), stale)
-    assert catalog.get_category(category.id).name == "Coats"
+    assert catalog.get_category(jackets_category.id).name == "Coats"
 
 
 def test_a_category_rename_based_on_a_stale_read_reads_again_and_lands(
-    category: Category, monkeypatch: pytest.MonkeyPatch
+    jackets_category: Category, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     edit_lands_right_after_the_first_read(
         monkeypatch,
         categories,
         "get_category",
-        lambda: catalog.update_category(category.id, CategoryChanges(name="Coats")),
+        lambda: catalog.update_category(jackets_category.id, CategoryChanges(name="Coats")),
     )
 
-    renamed = catalog.update_category(category.id, CategoryChanges(name="Parkas"))
+    renamed = catalog.update_category(jackets_category.id, CategoryChanges(name="Parkas"))
 
-    assert renamed.name == catalog.get_category(category.id).name == "Parkas"
+    assert renamed.name == catalog.get_category(jackets_category.id).name == "Parkas"
 
 
 def test_a_new_product_in_a_category_leaves_the_category_version_alone(
-    staff: User, category: Category
+    staff_user: User, jackets_category: Category
 ) -> None:
-    before = categories.get_category(category.id)
-    new = NewProduct(name="Parka", price=Decimal("99.00"), category_id=category.id)
+    before = categories.get_category(jackets_category.id)
+    new = NewProduct(name="Parka", price=Decimal("99.00"), category_id=jackets_category.id)
     catalog.create_product(new)
 
-    after = categories.get_category(category.id)
+    after = categories.get_category(jackets_category.id)
     assert (after.product_count, after.version) == (before.product_count + 1, before.version)
 
 
 def test_an_order_change_from_a_stale_read_is_refused(
-    parka: Product, shopper: User, staff: User
+    parka: Product, shopper_user: User, staff_user: User
 ) -> None:
-    order_id = order_one(shopper, parka)
+    order_id = order_one(shopper_user, parka)
     stale = orders.get_order(order_id)
-    order_service.update_order(shopper, order_id, OrderChanges(shipping_address="2 Side St"))
+    order_service.update_order(shopper_user, order_id, OrderChanges(shipping_address="2 Side St"))
 
     with pytest.raises(WriteConflict):
         orders.update_order(stale, shipping_address="3 Back St")
@@ -176,36 +178,36 @@ def test_an_order_change_from_a_stale_read_is_refused(
 
 
 def test_an_address_change_is_not_lost_to_a_status_change_landing_after_its_read(
-    parka: Product, shopper: User, staff: User, monkeypatch: pytest.MonkeyPatch
+    parka: Product, shopper_user: User, staff_user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    order_id = order_one(shopper, parka)
+    order_id = order_one(shopper_user, parka)
     edit_lands_right_after_the_first_read(
         monkeypatch,
         orders,
         "get_order",
         lambda: order_service.update_order(
-            staff, order_id, OrderChanges(status=OrderStatus.PROCESSING)
+            staff_user, order_id, OrderChanges(status=OrderStatus.PROCESSING)
         ),
     )
 
-    order_service.update_order(shopper, order_id, OrderChanges(shipping_address="2 Side St"))
+    order_service.update_order(shopper_user, order_id, OrderChanges(shipping_address="2 Side St"))
 
     stored = orders.get_order(order_id)
     assert (stored.status, stored.shipping_address) == (OrderStatus.PROCESSING, "2 Side St")
 
 
 def test_concurrent_changes_of_one_order_all_land(
-    parka: Product, shopper: User, staff: User, concurrently: Concurrently
+    parka: Product, shopper_user: User, staff_user: User, concurrently: Concurrently
 ) -> None:
-    order_id = order_one(shopper, parka)
+    order_id = order_one(shopper_user, parka)
 
     results = concurrently(
         [
             lambda: order_service.update_order(
-                staff, order_id, OrderChanges(status=OrderStatus.PROCESSING)
+                staff_user, order_id, OrderChanges(status=OrderStatus.PROCESSING)
             ),
             lambda: order_service.update_order(
-                staff, order_id, OrderChanges(shipping_address="2 Side St")
+                staff_user, order_id, OrderChanges(shipping_address="2 Side St")
             ),
         ]
     )

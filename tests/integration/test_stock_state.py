@@ -56,70 +56,77 @@ def new_shopper(number: int) -> User:
     )
 
 
-def test_a_new_product_is_in_stock_with_stock_and_sold_out_without(category: Category) -> None:
-    stocked, sold_out = create(category, 3, "Stocked"), create(category, 0, "Sold out")
+def test_a_new_product_is_in_stock_with_stock_and_sold_out_without(
+    jackets_category: Category,
+) -> None:
+    stocked, sold_out = (
+        create(jackets_category, 3, "Stocked"),
+        create(jackets_category, 0, "Sold out"),
+    )
 
     assert (stored_state(stocked), stored_state(sold_out)) == ((3, "in"), (0, "out"))
     assert (listed(in_stock=True), listed(in_stock=False)) == ({"Stocked"}, {"Sold out"})
 
 
 def test_an_order_that_takes_the_last_units_marks_the_product_sold_out(
-    shopper: User, category: Category
+    shopper_user: User, jackets_category: Category
 ) -> None:
-    scarf = create(category, 2)
+    scarf = create(jackets_category, 2)
 
-    order_service.create_order(shopper, "A", [(scarf.id, 2)])
+    order_service.create_order(shopper_user, "A", [(scarf.id, 2)])
 
     assert stored_state(scarf) == (0, "out")
     assert listed(in_stock=False) == {"Scarf"}
 
 
 def test_an_order_that_leaves_units_keeps_the_product_in_stock(
-    shopper: User, category: Category
+    shopper_user: User, jackets_category: Category
 ) -> None:
-    scarf = create(category, 3)
+    scarf = create(jackets_category, 3)
 
-    order_service.create_order(shopper, "A", [(scarf.id, 2)])
+    order_service.create_order(shopper_user, "A", [(scarf.id, 2)])
 
     assert stored_state(scarf) == (1, "in")
 
 
 def test_a_checkout_of_the_last_units_marks_the_product_sold_out(
-    shopper: User, category: Category
+    shopper_user: User, jackets_category: Category
 ) -> None:
-    scarf = create(category, 1)
-    cart_service.add_item(UserCartOwner(shopper.id), scarf.id, 1)
+    scarf = create(jackets_category, 1)
+    cart_service.add_item(UserCartOwner(shopper_user.id), scarf.id, 1)
 
-    cart_service.checkout(shopper, "A")
+    cart_service.checkout(shopper_user, "A")
 
     assert stored_state(scarf) == (0, "out")
 
 
 def test_cancelling_an_order_puts_a_sold_out_product_back_in_stock(
-    shopper: User, category: Category
+    shopper_user: User, jackets_category: Category
 ) -> None:
-    scarf = create(category, 1)
-    reply = order_service.create_order(shopper, "A", [(scarf.id, 1)])
+    scarf = create(jackets_category, 1)
+    reply = order_service.create_order(shopper_user, "A", [(scarf.id, 1)])
 
-    order_service.update_order(shopper, reply.order_id, OrderChanges(status=OrderStatus.CANCELLED))
+    order_service.update_order(
+        shopper_user, reply.order_id, OrderChanges(status=OrderStatus.CANCELLED)
+    )
 
     assert stored_state(scarf) == (1, "in")
     assert listed(in_stock=True) == {"Scarf"}
 
 
 def test_deleting_an_unshipped_order_puts_a_sold_out_product_back_in_stock(
-    staff: User, shopper: User, category: Category
+    staff_user: User, shopper_user: User, jackets_category: Category
 ) -> None:
-    scarf = create(category, 1)
-    reply = order_service.create_order(shopper, "A", [(scarf.id, 1)])
+    scarf = create(jackets_category, 1)
+    reply = order_service.create_order(shopper_user, "A", [(scarf.id, 1)])
 
-    order_service.delete_order(staff, reply.order_id)
+    order_service.delete_order(staff_user, reply.order_id)
 
     assert stored_state(scarf) == (1, "in")
 
 
-def test_a_staff_restock_puts_a_sold_out_product_back_in_stock(category: Category) -> None:
-    scarf = create(category, 0)
+def test_a_staff_restock_puts_a_sold_out_product_back_in_stock(jackets_category: Category) -> None:
+    scarf = create(jackets_category, 0)
 
     catalog.update_product(scarf.id, ProductChanges(stock=4))
 
@@ -127,9 +134,9 @@ def test_a_staff_restock_puts_a_sold_out_product_back_in_stock(category: Categor
 
 
 def test_a_staff_edit_that_empties_the_stock_marks_the_product_sold_out(
-    category: Category,
+    jackets_category: Category,
 ) -> None:
-    scarf = create(category, 4)
+    scarf = create(jackets_category, 4)
 
     catalog.update_product(scarf.id, ProductChanges(stock=0, name="Old scarf"))
 
@@ -138,9 +145,12 @@ def test_a_staff_edit_that_empties_the_stock_marks_the_product_sold_out(
 
 
 def test_the_backfill_sets_the_stock_state_of_products_written_before_it(
-    category: Category,
+    jackets_category: Category,
 ) -> None:
-    stocked, sold_out = create(category, 3, "Stocked"), create(category, 0, "Sold out")
+    stocked, sold_out = (
+        create(jackets_category, 3, "Stocked"),
+        create(jackets_category, 0, "Sold out"),
+    )
     for product in (stocked, sold_out):
         leaving_version_alone(ProductRecord(product.id)).update(
             actions=[ProductRecord.stock_state.remove()]
@@ -151,9 +161,9 @@ def test_the_backfill_sets_the_stock_state_of_products_written_before_it(
 
 
 def test_checkouts_of_the_last_units_racing_a_restock_leave_the_state_matching_the_stock(
-    staff: User, category: Category, concurrently: Concurrently
+    staff_user: User, jackets_category: Category, concurrently: Concurrently
 ) -> None:
-    scarf = create(category, 3)
+    scarf = create(jackets_category, 3)
     shoppers = [new_shopper(n) for n in range(6)]
     for user in shoppers:
         cart_service.add_item(UserCartOwner(user.id), scarf.id, 1)
@@ -173,11 +183,11 @@ def test_checkouts_of_the_last_units_racing_a_restock_leave_the_state_matching_t
 
 
 def test_orders_taking_the_last_units_of_a_refilled_product_keep_the_state_right(
-    staff: User, category: Category, concurrently: Concurrently
+    staff_user: User, jackets_category: Category, concurrently: Concurrently
 ) -> None:
     """Direct orders of two units and of one race on a stock of three, then again after a
     refill, so that the one taking the last units is sometimes the one that read more."""
-    scarf = create(category, 3)
+    scarf = create(jackets_category, 3)
     shoppers = [new_shopper(n) for n in range(4)]
     for _ in range(2):
         concurrently(

@@ -15,8 +15,8 @@ from chalicelib.services.storage import IN_MEMORY, using_store
 
 @pytest.fixture(autouse=True)
 def store() -> Iterator[None]:
-    """An empty in-memory store serving the use cases for one test (the fixtures ``staff``,
-    ``shopper`` and ``category`` of tests/conftest.py build on it)."""
+    """An empty in-memory store serving the use cases for one test (the fixtures ``staff_user``,
+    ``shopper_user`` and ``jackets_category`` of tests/conftest.py build on it)."""
     from chalicelib.local.memory import core
 
     core.reset()

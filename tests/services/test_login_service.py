@@ -48,11 +48,13 @@ def fail(username: str, times: int = 1, address: str = ADDRESS) -> None:
             auth.login(username, "wrong-password", address)
 
 
-def test_the_right_password_logs_in(shopper: User, clock: FakeClock) -> None:
-    assert auth.login("shopper", PASSWORD, ADDRESS).user.id == shopper.id
+def test_the_right_password_logs_in(shopper_user: User, clock: FakeClock) -> None:
+    assert auth.login("shopper", PASSWORD, ADDRESS).user.id == shopper_user.id
 
 
-def test_a_wrong_password_is_refused_with_drfs_message(shopper: User, clock: FakeClock) -> None:
+def test_a_wrong_password_is_refused_with_drfs_message(
+    shopper_user: User, clock: FakeClock
+) -> None:
     with pytest.raises(InvalidInput) as refused:
         auth.login("shopper", "wrong-password", ADDRESS)
 
@@ -70,12 +72,12 @@ def test_an_unknown_username_is_refused_like_a_wrong_password(clock: FakeClock) 
     }
 
 
-def test_ten_failures_are_each_answered_normally(shopper: User, clock: FakeClock) -> None:
+def test_ten_failures_are_each_answered_normally(shopper_user: User, clock: FakeClock) -> None:
     fail("shopper", 10)
 
 
 def test_after_ten_failures_even_the_right_password_is_throttled(
-    shopper: User, clock: FakeClock
+    shopper_user: User, clock: FakeClock
 ) -> None:
     fail("shopper", 10)
 
@@ -83,7 +85,7 @@ def test_after_ten_failures_even_the_right_password_is_throttled(
         auth.login("shopper", PASSWORD, ADDRESS)
 
 
-def test_the_throttle_says_when_the_window_ends(shopper: User, clock: FakeClock) -> None:
+def test_the_throttle_says_when_the_window_ends(shopper_user: User, clock: FakeClock) -> None:
     fail("shopper", 10)
     clock.now += 60
 
@@ -93,25 +95,27 @@ def test_the_throttle_says_when_the_window_ends(shopper: User, clock: FakeClock)
 
 
 def test_failures_spread_over_more_than_the_window_are_not_throttled(
-    shopper: User, clock: FakeClock
+    shopper_user: User, clock: FakeClock
 ) -> None:
     fail("shopper", 9)
     clock.now += WINDOW
     fail("shopper", 9)
 
-    assert auth.login("shopper", PASSWORD, ADDRESS).user.id == shopper.id
+    assert auth.login("shopper", PASSWORD, ADDRESS).user.id == shopper_user.id
 
 
 def test_a_throttled_username_may_log_in_once_the_window_has_passed(
-    shopper: User, clock: FakeClock
+    shopper_user: User, clock: FakeClock
 ) -> None:
     fail("shopper", 10)
     clock.now += WINDOW
 
-    assert auth.login("shopper", PASSWORD, ADDRESS).user.id == shopper.id
+    assert auth.login("shopper", PASSWORD, ADDRESS).user.id == shopper_user.id
 
 
-def test_failures_count_for_the_username_whatever_its_case(shopper: User, clock: FakeClock) -> None:
+def test_failures_count_for_the_username_whatever_its_case(
+    shopper_user: User, clock: FakeClock
+) -> None:
     fail("SHOPPER", 5)
     fail("Shopper", 5)
 
@@ -127,15 +131,15 @@ def test_failures_for_an_unknown_username_are_throttled_too(clock: FakeClock) ->
 
 
 def test_a_throttled_username_does_not_block_other_users(
-    shopper: User, staff: User, clock: FakeClock
+    shopper_user: User, staff_user: User, clock: FakeClock
 ) -> None:
     fail("shopper", 10, address="198.51.100.1")
 
-    assert auth.login("staff", PASSWORD, ADDRESS).user.id == staff.id
+    assert auth.login("staff", PASSWORD, ADDRESS).user.id == staff_user.id
 
 
 def test_too_many_failures_from_one_address_throttle_every_username_from_it(
-    shopper: User, clock: FakeClock, address_limit: int
+    shopper_user: User, clock: FakeClock, address_limit: int
 ) -> None:
     for number in range(address_limit):
         fail(f"someone{number}")
@@ -145,16 +149,16 @@ def test_too_many_failures_from_one_address_throttle_every_username_from_it(
 
 
 def test_a_throttled_address_does_not_block_other_addresses(
-    shopper: User, clock: FakeClock, address_limit: int
+    shopper_user: User, clock: FakeClock, address_limit: int
 ) -> None:
     for number in range(address_limit):
         fail(f"someone{number}")
 
-    assert auth.login("shopper", PASSWORD, "198.51.100.1").user.id == shopper.id
+    assert auth.login("shopper", PASSWORD, "198.51.100.1").user.id == shopper_user.id
 
 
 def test_a_hash_with_fewer_iterations_is_upgraded_at_login(
-    shopper: User, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    shopper_user: User, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = copy.copy(get_settings())
     settings.password_iterations = 1500
@@ -162,6 +166,6 @@ def test_a_hash_with_fewer_iterations_is_upgraded_at_login(
 
     auth.login("shopper", PASSWORD, ADDRESS)
 
-    upgraded = store.users.get_user(shopper.id).password_hash
+    upgraded = store.users.get_user(shopper_user.id).password_hash
     assert upgraded.startswith("pbkdf2_sha256$1500$")
-    assert auth.login("shopper", PASSWORD, ADDRESS).user.id == shopper.id
+    assert auth.login("shopper", PASSWORD, ADDRESS).user.id == shopper_user.id

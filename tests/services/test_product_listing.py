@@ -32,7 +32,7 @@ ORDERINGS = ["created_at", "-created_at", "price", "-price", "name", "-name", No
 
 
 @pytest.fixture
-def products(category: Category) -> list[Product]:
+def products(jackets_category: Category) -> list[Product]:
     """The catalog, every other product in a second category (written for each test: in
     memory it costs about a millisecond)."""
     other = create_category("Other")
@@ -45,7 +45,7 @@ def products(category: Category) -> list[Product]:
             color=color,
             size=size,
             description=description,
-            category_id=category.id if number % 2 == 0 else other.id,
+            category_id=jackets_category.id if number % 2 == 0 else other.id,
         )
         created.append(create_product(fields))
     return created
@@ -90,11 +90,11 @@ def test_the_catalog_pages_through_every_product_once_in_order(
 
 @pytest.mark.parametrize("ordering", ORDERINGS)
 def test_a_category_pages_through_its_products_once_in_order(
-    products: list[Product], category: Category, ordering: str | None
+    products: list[Product], jackets_category: Category, ordering: str | None
 ) -> None:
-    own = [product for product in products if product.category_id == category.id]
+    own = [product for product in products if product.category_id == jackets_category.id]
 
-    listed = every_page(ordering=ordering, category_id=category.id)
+    listed = every_page(ordering=ordering, category_id=jackets_category.id)
 
     assert ids(listed) == expected_order(own, ordering)
 
@@ -126,12 +126,12 @@ def test_a_cursor_of_one_ordering_is_refused_by_another(products: list[Product])
 
 
 def test_a_catalog_cursor_is_refused_by_a_category_list(
-    products: list[Product], category: Category
+    products: list[Product], jackets_category: Category
 ) -> None:
     cursor = list_products(ProductQuery(limit=2)).next_cursor
 
     with pytest.raises(InvalidInput):
-        list_products(ProductQuery(limit=2, category_id=category.id, cursor=cursor))
+        list_products(ProductQuery(limit=2, category_id=jackets_category.id, cursor=cursor))
 
 
 @pytest.mark.parametrize("ordering", ORDERINGS)
@@ -226,9 +226,9 @@ def test_search_matches_the_description(products: list[Product]) -> None:
     assert {product.name for product in every_page(search="merino")} == {"Wool Scarf"}
 
 
-def test_filters_combine(products: list[Product], category: Category) -> None:
+def test_filters_combine(products: list[Product], jackets_category: Category) -> None:
     listed = every_page(
-        category_id=category.id, color="Blue", in_stock=True, ordering="-price", limit=1
+        category_id=jackets_category.id, color="Blue", in_stock=True, ordering="-price", limit=1
     )
 
     assert [product.name for product in listed] == ["Anorak", "Jacket blue"]

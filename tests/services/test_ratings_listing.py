@@ -17,9 +17,11 @@ from chalicelib.services import accounts, catalog, ratings
 
 
 @pytest.fixture
-def products(staff: User, category: Category) -> list[Product]:
+def products(staff_user: User, jackets_category: Category) -> list[Product]:
     return [
-        catalog.create_product(NewProduct(name=name, price=Decimal(10), category_id=category.id))
+        catalog.create_product(
+            NewProduct(name=name, price=Decimal(10), category_id=jackets_category.id)
+        )
         for name in ("Parka", "Cap")
     ]
 
