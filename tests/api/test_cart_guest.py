@@ -12,12 +12,6 @@ from chalicelib.domain.clock import utc_now
 
 
 @pytest.fixture
-def jacket(catalog: Any) -> dict[str, Any]:
-    category = catalog.category("Jackets")
-    return catalog.product(category["id"], "White Jacket", price="1400.00", stock=5)  # type: ignore[no-any-return]
-
-
-@pytest.fixture
 def guest(api: Any) -> dict[str, Any]:
     reply = api.post("/api/cart/guest/")
     assert reply.status == 201, reply.body

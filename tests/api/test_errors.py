@@ -21,8 +21,8 @@ BAD_CREDENTIALS = {"non_field_errors": ["Unable to log in with provided credenti
 
 
 @pytest.fixture(scope="module", autouse=True)
-def jacket(shared_catalog: Any) -> dict[str, Any]:
-    """Category 1 holding product 1."""
+def category_1_holding_product_1(shared_catalog: Any) -> dict[str, Any]:
+    """The paths below name category 1 and product 1, so they must exist."""
     return shared_catalog.product(shared_catalog.category("Jackets")["id"])
 
 

@@ -16,12 +16,14 @@ ITEM_FIELDS = {"id", "product", "product_name", "product_image", "quantity", "pr
 
 
 @pytest.fixture
-def jacket(catalog: Any, jackets: dict[str, Any]) -> dict[str, Any]:
+def jacket_in_stock_20(catalog: Any, jackets: dict[str, Any]) -> dict[str, Any]:
+    """A jacket like tests/api/conftest.py's but 20 in stock: orders here take up to 12."""
     return catalog.product(jackets, "White Jacket", price="1400.00", stock=20)  # type: ignore[no-any-return]
 
 
 @pytest.fixture
-def scarf(catalog: Any, jackets: dict[str, Any]) -> dict[str, Any]:
+def ten_cent_scarf(catalog: Any, jackets: dict[str, Any]) -> dict[str, Any]:
+    """A scarf at 0.10, whose sums show cents added exactly (conftest.py's costs 450.00)."""
     return catalog.product(jackets, "Wool Scarf", price="0.10", stock=9)  # type: ignore[no-any-return]
 
 
@@ -39,8 +41,8 @@ def stock_of(api: Any, product: dict[str, Any]) -> int:
     return int(api.get(f"/api/products/{product['id']}/").body["stock"])
 
 
-def test_an_order_has_the_shape_of_the_original_api(shopper, jacket) -> None:
-    reply = order(shopper, (jacket, 12))
+def test_an_order_has_the_shape_of_the_original_api(shopper, jacket_in_stock_20) -> None:
+    reply = order(shopper, (jacket_in_stock_20, 12))
 
     assert reply.status == 201
     assert set(reply.body) >= ORDER_FIELDS
@@ -48,15 +50,17 @@ def test_an_order_has_the_shape_of_the_original_api(shopper, jacket) -> None:
     item = reply.body["order_items"][0]
     assert set(item) >= ITEM_FIELDS
     assert (item["product"], item["product_name"], item["quantity"]) == (
-        jacket["id"],
+        jacket_in_stock_20["id"],
         "White Jacket",
         12,
     )
     assert (item["price"], item["subtotal"]) == ("1400.00", 16800.0)
 
 
-def test_an_order_item_subtotal_is_a_json_number_and_money_is_decimal(shopper, scarf) -> None:
-    reply = order(shopper, (scarf, 3))
+def test_an_order_item_subtotal_is_a_json_number_and_money_is_decimal(
+    shopper, ten_cent_scarf
+) -> None:
+    reply = order(shopper, (ten_cent_scarf, 3))
 
     item = reply.body["order_items"][0]
     assert isinstance(item["subtotal"], float) and item["subtotal"] == 0.3
@@ -73,17 +77,23 @@ def test_the_user_name_is_the_username_without_a_full_name(shopper, jacket) -> N
     assert order(shopper, (jacket, 1)).body["user_name"] == "shopper"
 
 
-def test_an_order_takes_its_quantities_out_of_stock(api, shopper, jacket, scarf) -> None:
-    order(shopper, (jacket, 2), (scarf, 9))
+def test_an_order_takes_its_quantities_out_of_stock(
+    api, shopper, jacket_in_stock_20, scarf
+) -> None:
+    order(shopper, (jacket_in_stock_20, 2), (scarf, 9))
 
-    assert (stock_of(api, jacket), stock_of(api, scarf)) == (18, 0)
+    assert (stock_of(api, jacket_in_stock_20), stock_of(api, scarf)) == (18, 0)
 
 
-def test_a_product_listed_twice_is_one_item_of_the_summed_quantity(api, shopper, jacket):
-    reply = order(shopper, (jacket, 2), (jacket, 3))
+def test_a_product_listed_twice_is_one_item_of_the_summed_quantity(
+    api, shopper, jacket_in_stock_20
+):
+    reply = order(shopper, (jacket_in_stock_20, 2), (jacket_in_stock_20, 3))
 
-    assert [(i["product"], i["quantity"]) for i in reply.body["order_items"]] == [(jacket["id"], 5)]
-    assert stock_of(api, jacket) == 15
+    assert [(i["product"], i["quantity"]) for i in reply.body["order_items"]] == [
+        (jacket_in_stock_20["id"], 5)
+    ]
+    assert stock_of(api, jacket_in_stock_20) == 15
 
 
 def test_client_sent_total_status_and_user_are_ignored(shopper, jacket, staff) -> None:
@@ -94,13 +104,13 @@ def test_client_sent_total_status_and_user_are_ignored(shopper, jacket, staff) -
 
 
 def test_an_order_over_the_stock_names_the_products_and_changes_nothing(
-    api, shopper, jacket, scarf
+    api, shopper, jacket_in_stock_20, scarf
 ) -> None:
-    reply = order(shopper, (jacket, 1), (scarf, 10))
+    reply = order(shopper, (jacket_in_stock_20, 1), (scarf, 10))
 
     assert reply.status == 400
     assert "Wool Scarf" in reply.body["detail"] and "White Jacket" not in reply.body["detail"]
-    assert (stock_of(api, jacket), stock_of(api, scarf)) == (20, 9)
+    assert (stock_of(api, jacket_in_stock_20), stock_of(api, scarf)) == (20, 9)
     assert shopper.get("/api/orders/").body == []
 
 
@@ -132,14 +142,16 @@ def test_an_order_does_not_touch_the_cart(shopper, jacket, scarf) -> None:
     assert [i["product"] for i in shopper.get("/api/cart/items/").body["items"]] == [scarf["id"]]
 
 
-def test_a_repeated_order_with_one_key_returns_the_first_response(api, shopper, jacket) -> None:
-    first = order(shopper, (jacket, 2), key="create-1")
-    again = order(shopper, (jacket, 2), key="create-1")
+def test_a_repeated_order_with_one_key_returns_the_first_response(
+    api, shopper, jacket_in_stock_20
+) -> None:
+    first = order(shopper, (jacket_in_stock_20, 2), key="create-1")
+    again = order(shopper, (jacket_in_stock_20, 2), key="create-1")
 
     assert (first.status, again.status) == (201, 201)
     assert again.body == first.body
     assert len(shopper.get("/api/orders/").body) == 1
-    assert stock_of(api, jacket) == 18
+    assert stock_of(api, jacket_in_stock_20) == 18
 
 
 def test_an_order_key_reused_for_another_order_is_a_conflict(shopper, jacket) -> None:

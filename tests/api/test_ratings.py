@@ -13,11 +13,6 @@ NOT_FOUND = {"detail": "Not found."}
 
 
 @pytest.fixture
-def jacket(catalog: Any) -> dict[str, Any]:
-    return catalog.product(catalog.category("Jackets")["id"])  # type: ignore[no-any-return]
-
-
-@pytest.fixture
 def alice(people: Any) -> Any:
     people.signup("alice")
     return people.client("alice")
