@@ -11,9 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.entities import Product
 from chalicelib.errors import BusinessRuleViolated, NotFound
+
+if TYPE_CHECKING:
+    from chalicelib.domain.orders import StoredReply
 
 MAX_CART_LINES = 50
 GUEST_CART_LIFETIME = timedelta(days=30)
@@ -180,3 +184,14 @@ def price_cart(cart: Cart, products: dict[int, Product]) -> PricedCart:
             if line.product_id in products
         ],
     )
+
+
+@dataclass
+class CartRead:
+    """What a store's ``read_cart`` answers in one read: the cart and whatever else the
+    request asked for."""
+
+    cart: Cart | None
+    products: dict[int, Product]
+    last_cart_id: int | None = None  # the cart id counter, when asked for
+    reply: StoredReply | None = None  # the stored reply to an Idempotency-Key, when asked for

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -16,6 +16,7 @@ EMPTY_CART = "Cart is empty."
 ADDRESS_FROZEN = "The shipping address cannot be changed once the order has shipped."
 OWNER_STATUS_CHANGE = "You may only cancel your order."
 OWNER_DELETE = "Only a pending order can be deleted by its owner."
+REPLY_LIFETIME = timedelta(hours=24)
 
 
 class OrderStatus(StrEnum):
@@ -132,3 +133,19 @@ def combine_lines(lines: Iterable[tuple[int, int]]) -> dict[int, int]:
 def insufficient_stock(product_names: Iterable[str]) -> BusinessRuleViolated:
     names = ", ".join(f'"{name}"' for name in product_names)
     return BusinessRuleViolated(f"Insufficient stock for {names}.")
+
+
+@dataclass(frozen=True)
+class StoredReply:
+    """The response stored for an order's ``Idempotency-Key``."""
+
+    key: str
+    request_hash: str
+    order_id: int
+    status: int
+    body: str
+    created_at: datetime
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.created_at + REPLY_LIFETIME

@@ -20,3 +20,20 @@ class FailureWindow:
         if self.failures < limit or now >= window_ends_at:
             return 0
         return window_ends_at - now
+
+
+@dataclass(frozen=True)
+class Counter:
+    """One login failure counter as read, with its limit."""
+
+    key: str
+    label: str
+    window: FailureWindow
+    limit: int
+
+
+@dataclass
+class LoginState:
+    user_id: int | None
+    username_failures: FailureWindow
+    address_failures: FailureWindow

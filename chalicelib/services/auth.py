@@ -11,7 +11,8 @@ from chalicelib.config import get_settings
 from chalicelib.domain import passwords
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Session, User
-from chalicelib.domain.storage import ConditionsFailed, Counter, LoginState, WriteConflict
+from chalicelib.domain.storage import ConditionsFailed, WriteConflict
+from chalicelib.domain.throttling import Counter, LoginState
 from chalicelib.domain.tokens import hash_token, id_of, new_token
 from chalicelib.errors import AuthenticationFailed, InvalidInput, Throttled
 from chalicelib.services.contention import retried

@@ -16,6 +16,7 @@ from chalicelib.domain.cart import (
     MERGE_INTO_ITSELF,
     Cart,
     CartOwner,
+    CartRead,
     GuestCartOwner,
     PricedCart,
     PricedLine,
@@ -28,7 +29,6 @@ from chalicelib.domain.cart import (
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import User
 from chalicelib.domain.orders import EMPTY_CART
-from chalicelib.domain.storage import CartRead
 from chalicelib.domain.tokens import hash_token, id_of, new_token
 from chalicelib.errors import AuthenticationFailed, BusinessRuleViolated, NotFound, PermissionDenied
 from chalicelib.services import orders

@@ -19,6 +19,7 @@ from chalicelib.domain.orders import (
     OrderChanges,
     OrderItem,
     OrderStatus,
+    StoredReply,
     check_address_change,
     check_delete,
     check_transition,
@@ -27,7 +28,7 @@ from chalicelib.domain.orders import (
     returns_stock,
 )
 from chalicelib.domain.references import unknown_reference
-from chalicelib.domain.storage import Page, StockShortage, StoredReply
+from chalicelib.domain.storage import Page, StockShortage
 from chalicelib.errors import Conflict, MalformedRequest, NotFound
 from chalicelib.services.contention import retried
 from chalicelib.services.storage import store

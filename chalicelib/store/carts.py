@@ -13,8 +13,15 @@ from typing import Any
 
 from pynamodb.exceptions import PutError
 
-from chalicelib.domain.cart import Cart, CartLine, CartOwner, GuestCartOwner, UserCartOwner
-from chalicelib.domain.storage import CartRead, WriteConflict
+from chalicelib.domain.cart import (
+    Cart,
+    CartLine,
+    CartOwner,
+    CartRead,
+    GuestCartOwner,
+    UserCartOwner,
+)
+from chalicelib.domain.storage import WriteConflict
 from chalicelib.store.batch import batch_get_one_each
 from chalicelib.store.counters import next_id
 from chalicelib.store.id_blocks import reserve_ids

@@ -14,7 +14,7 @@ from typing import Any
 
 from pynamodb.expressions.condition import Condition
 
-from chalicelib.domain.storage import StoredReply
+from chalicelib.domain.orders import StoredReply
 from chalicelib.store.models import IdempotencyRecord
 
 

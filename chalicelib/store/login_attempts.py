@@ -13,8 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from pynamodb.expressions.condition import Condition
 
-from chalicelib.domain.storage import Counter, LoginState
-from chalicelib.domain.throttling import FailureWindow
+from chalicelib.domain.throttling import Counter, FailureWindow, LoginState
 from chalicelib.store.models import LookupRecord
 from chalicelib.store.unit_of_work import UnitOfWork
 from chalicelib.store.users import username_claim_key

@@ -39,10 +39,11 @@ print({MARKER!r}, *sorted(sys.modules))
 print({LOOKUPS!r}, *metadata_lookups)
 """
 PLUGINS_SWITCH = "PYDANTIC_DISABLE_PLUGINS"
-LAYERS = ("chalicelib.services.", "chalicelib.store.", "chalicelib.schemas.")
+LAYERS = ("chalicelib.domain.", "chalicelib.services.", "chalicelib.store.", "chalicelib.schemas.")
 OTHER_RESOURCES = {
     "accounts",
     "auth",
+    "throttling",
     "users",
     "sessions",
     "login_attempts",

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.entities import Session, User
-from chalicelib.domain.storage import ConditionsFailed, Counter, WriteConflict
-from chalicelib.domain.throttling import FailureWindow
+from chalicelib.domain.storage import ConditionsFailed, WriteConflict
+from chalicelib.domain.throttling import Counter, FailureWindow
 from chalicelib.errors import InvalidInput, NotFound
 
 CREATED_AT = datetime(2025, 4, 17, 13, 22, 25, 166148, tzinfo=UTC)

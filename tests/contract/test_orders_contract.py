@@ -15,8 +15,8 @@ import pytest
 from chalicelib.domain.cart import Cart, CartLine
 from chalicelib.domain.catalog import ProductQuery
 from chalicelib.domain.entities import Category, Product
-from chalicelib.domain.orders import Order, OrderItem, OrderStatus
-from chalicelib.domain.storage import StockShortage, StoredReply, WriteConflict
+from chalicelib.domain.orders import Order, OrderItem, OrderStatus, StoredReply
+from chalicelib.domain.storage import StockShortage, WriteConflict
 from chalicelib.errors import InvalidInput, NotFound
 
 NOW = datetime(2026, 3, 4, 12, 0, 0, 700000, tzinfo=UTC)

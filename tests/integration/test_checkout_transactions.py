@@ -13,8 +13,8 @@ from chalicelib.domain.cart import Cart, UserCartOwner
 from chalicelib.domain.catalog import NewProduct
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.entities import Category, Product, User
-from chalicelib.domain.orders import Order, OrderItem, OrderStatus
-from chalicelib.domain.storage import REPLY_LIFETIME, WriteConflict
+from chalicelib.domain.orders import REPLY_LIFETIME, Order, OrderItem, OrderStatus
+from chalicelib.domain.storage import WriteConflict
 from chalicelib.errors import NotFound
 from chalicelib.services import cart as cart_service
 from chalicelib.services import catalog

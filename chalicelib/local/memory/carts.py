@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.domain.cart import Cart, CartOwner, GuestCartOwner, UserCartOwner
+from chalicelib.domain.cart import Cart, CartOwner, CartRead, GuestCartOwner, UserCartOwner
 from chalicelib.domain.entities import Product
-from chalicelib.domain.storage import CartRead, ConditionsFailed, WriteConflict
+from chalicelib.domain.storage import ConditionsFailed, WriteConflict
 from chalicelib.local.memory import core
 from chalicelib.local.memory.counters import next_id
 from chalicelib.local.memory.idempotency import live, whole_seconds

@@ -13,7 +13,7 @@ import calendar
 import hashlib
 from datetime import UTC, datetime
 
-from chalicelib.domain.storage import StoredReply
+from chalicelib.domain.orders import StoredReply
 from chalicelib.local.memory import core
 
 

@@ -10,8 +10,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from chalicelib.domain.storage import Counter, LoginState
-from chalicelib.domain.throttling import FailureWindow
+from chalicelib.domain.throttling import Counter, FailureWindow, LoginState
 from chalicelib.local.memory import core
 from chalicelib.local.memory.unit_of_work import UnitOfWork
 from chalicelib.store.login_attempts import (

@@ -19,12 +19,11 @@ from typing import Any
 
 from chalicelib.domain.cart import Cart
 from chalicelib.domain.entities import Product
-from chalicelib.domain.orders import Order, OrderItem, OrderStatus
+from chalicelib.domain.orders import Order, OrderItem, OrderStatus, StoredReply
 from chalicelib.domain.storage import (
     ConditionsFailed,
     Page,
     StockShortage,
-    StoredReply,
     WriteConflict,
 )
 from chalicelib.errors import NotFound
