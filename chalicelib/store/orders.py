@@ -11,8 +11,9 @@ the version read.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
@@ -47,6 +48,19 @@ def _product_ids(labels: frozenset[str]) -> set[int]:
         for label in labels
         if label.startswith(PRODUCT_PREFIX)
     }
+
+
+def order_refused(failed: ConditionsFailed, short_of: Callable[[set[int]], list[int]]) -> Exception:
+    """What a cancelled ``place_order`` means: the order id, the cart or the idempotency key
+    was taken or changed (``WriteConflict``); else ``StockShortage`` for the products that
+    ``short_of`` (a store's read, made only after a failure) finds short among those whose
+    condition failed; else a product's image or stock changed meanwhile."""
+    if failed.labels & {ORDER, CART, REPLY}:
+        return WriteConflict()
+    short = short_of(_product_ids(failed.labels))
+    if short:
+        return StockShortage(short)
+    return WriteConflict("a product's image or stock changed meanwhile")
 
 
 def to_order(record: OrderRecord) -> Order:
@@ -232,12 +246,7 @@ def place_order(
             for item in order.items:
                 _decrement(work, item, stock_read[item.product_id])
     except ConditionsFailed as failed:
-        if failed.labels & {ORDER, CART, REPLY}:
-            raise WriteConflict() from failed
-        short = _short_of_stock(order.items, _product_ids(failed.labels))
-        if short:
-            raise StockShortage(short) from failed
-        raise WriteConflict("a product's image or stock changed meanwhile") from failed
+        raise order_refused(failed, partial(_short_of_stock, order.items)) from failed
     order.version = record.version
 
 

@@ -26,7 +26,7 @@ from chalicelib.domain.catalog_keys import (
 from chalicelib.domain.entities import Product
 from chalicelib.domain.references import unknown_reference
 from chalicelib.domain.storage import WriteConflict
-from chalicelib.errors import Conflict, InvalidInput, NotFound
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.store.batch import batch_get_one_each
 from chalicelib.store.counters import next_id
 from chalicelib.store.models import CategoryRecord, ProductRecord, ShopModel
@@ -166,24 +166,27 @@ def _at_version_read(product: Product) -> ProductRecord:
     return record
 
 
-def _unknown_category(category_id: int) -> InvalidInput:
-    return unknown_reference("category", [category_id])
-
-
 def _category_claim(category_id: int, category_name: str) -> Condition:
     """The category still exists under the name copied onto the product: a rename that
     lands first would not copy its new name onto a product it cannot see yet."""
     return CategoryRecord.id.exists() & (CategoryRecord.name == category_name)
 
 
-def _category_claim_failed(category_id: int, error: Exception) -> NoReturn:
-    """A missing category is the caller's mistake; a renamed one means the name copied
-    onto the product is stale, and the use case reads again."""
+def raise_for_category_claim(category_id: int, exists: bool, error: Exception) -> NoReturn:
+    """The answer to a failed category claim, given whether the category ``exists`` (read
+    after the failure): a missing category is the caller's mistake; a renamed one means
+    the name copied onto the product is stale, and the use case reads again."""
+    if not exists:
+        raise unknown_reference("category", [category_id]) from error
+    raise WriteConflict("the category was renamed meanwhile") from error
+
+
+def _category_exists(category_id: int) -> bool:
     try:
         CategoryRecord.get(category_id, consistent_read=True, attributes_to_get=["id"])
     except DoesNotExist:
-        raise _unknown_category(category_id) from error
-    raise WriteConflict("the category was renamed meanwhile") from error
+        return False
+    return True
 
 
 def new_product_id() -> int:
@@ -204,7 +207,9 @@ def create_product(product: Product) -> Product:
             )
     except ConditionsFailed as failed:
         if CATEGORY in failed.labels:
-            _category_claim_failed(product.category_id, failed)
+            raise_for_category_claim(
+                product.category_id, _category_exists(product.category_id), failed
+            )
         raise  # the product id was taken: the id counter is behind, a bug no retry mends
     product.version = record.version
     return product
@@ -253,7 +258,7 @@ def update_product(updated: Product, previous: Product) -> Product:
     is the image, on the condition that the product still names the one being replaced
     (``Conflict`` when it does not, like a move from a category the product has left).
     """
-    if _only_stock_changed(updated, previous):
+    if only_stock_changed(updated, previous):
         return _set_stock(updated)
     actions: list[Action] = [
         ProductRecord.name.set(updated.name),
@@ -307,11 +312,11 @@ def update_product(updated: Product, previous: Product) -> Product:
     except ConditionsFailed as failed:
         if PRODUCT in failed.labels:
             _raise_changed_meanwhile(previous, moved, image_changed, failed)
-        _category_claim_failed(updated.category_id, failed)
+        raise_for_category_claim(updated.category_id, _category_exists(updated.category_id), failed)
     return get_product(updated.id)
 
 
-def _only_stock_changed(updated: Product, previous: Product) -> bool:
+def only_stock_changed(updated: Product, previous: Product) -> bool:
     return updated.stock != previous.stock and all(
         getattr(updated, name) == getattr(previous, name) for name in EDITED_WITH_THE_VERSION
     )
@@ -414,8 +419,8 @@ def _price_range(query: ProductQuery) -> Condition | None:
     """
     if query.sort_field != "price":
         return None
-    low = _price_bound(query.min_price, ROUND_CEILING)
-    high = _price_bound(query.max_price, ROUND_FLOOR)
+    low = price_bound(query.min_price, ROUND_CEILING)
+    high = price_bound(query.max_price, ROUND_FLOOR)
     # '~' sorts after '#<id>', so the bound includes every product at the max price.
     high = f"{high}#~" if high is not None else None
     key = ProductRecord.price_key
@@ -428,11 +433,11 @@ def _price_range(query: ProductQuery) -> Condition | None:
     return None
 
 
-def _price_bound(price: Decimal | None, rounding: str) -> str | None:
+def price_bound(price: Decimal | None, rounding: str) -> str | None:
     return None if price is None else f"{price.quantize(CENT, rounding=rounding):015.2f}"
 
 
-def _no_price_in_range(query: ProductQuery) -> bool:
+def no_price_in_range(query: ProductQuery) -> bool:
     if query.min_price is None or query.max_price is None:
         return False
     lowest = query.min_price.quantize(CENT, rounding=ROUND_CEILING)
@@ -479,7 +484,7 @@ def list_products(query: ProductQuery) -> Page[Product]:
     start_key = None
     if query.cursor is not None:
         start_key = decode_cursor(scope, query.cursor, key_names)
-    if _no_price_in_range(query):
+    if no_price_in_range(query):
         # DynamoDB would refuse the inverted key range on the price index. A made-up
         # cursor was refused above: it is a 400 whatever the filters.
         return Page([], None)

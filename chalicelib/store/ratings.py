@@ -118,7 +118,9 @@ def _score_actions(change: ScoreChange) -> list[Action]:
     return [ProductRecord.rating_sum.add(change.sum), ProductRecord.rating_count.add(change.count)]
 
 
-def _answer(failed: ConditionsFailed) -> NoReturn:
+def raise_for_rating_write(failed: ConditionsFailed) -> NoReturn:
+    """The answer to a cancelled rating write: its product or author is gone (``NotFound``),
+    else the rating changed since it was read."""
     if failed.labels & {PRODUCT, AUTHOR}:
         raise NotFound() from failed
     raise WriteConflict("the rating was changed meanwhile") from failed
@@ -139,7 +141,7 @@ def add_rating(rating: Rating) -> Rating:
                 ProductRecord.id.exists(),
             )
     except ConditionsFailed as failed:
-        _answer(failed)
+        raise_for_rating_write(failed)
     return rating
 
 
@@ -167,7 +169,7 @@ def replace_rating(previous: Rating, updated: Rating) -> Rating:
                 ProductRecord.id.exists(),
             )
     except ConditionsFailed as failed:
-        _answer(failed)
+        raise_for_rating_write(failed)
     return updated
 
 
@@ -234,11 +236,17 @@ def list_ratings(query: RatingQuery) -> Page[Rating]:
 
 def _rating_of_product_by_user(query: RatingQuery) -> Page[Rating]:
     """At most one rating: one GetItem, and never a next page (so no cursor is valid)."""
+    found = find_rating_of(*rating_asked(query))
+    return Page([found] if found else [], None)
+
+
+def rating_asked(query: RatingQuery) -> tuple[int, int]:
+    """The product and user ids of the one rating a query by both asks for, which has no
+    next page (so no cursor is valid)."""
     if query.cursor is not None:
         raise InvalidInput.on("cursor", "Invalid cursor.")
     assert query.product_id is not None and query.user_id is not None
-    found = find_rating_of(query.product_id, query.user_id)
-    return Page([found] if found else [], None)
+    return query.product_id, query.user_id
 
 
 def ratings_of_user(user_id: int) -> Iterator[Rating]:

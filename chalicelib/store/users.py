@@ -76,13 +76,33 @@ def to_record(user: User) -> UserRecord:
     return _at_version(record, user.version)
 
 
-def _claims(user: User) -> dict[str, str]:
+def claim_keys(user: User) -> dict[str, str]:
+    """The keys of the user's username and email claims, by the label of their action."""
     return {USERNAME: username_claim_key(user.username), EMAIL: email_claim_key(user.email)}
+
+
+def moved_claims(previous: User, updated: User) -> list[tuple[str, str, str]]:
+    """``(label, old key, new key)`` of each claim that a change from ``previous`` to
+    ``updated`` moves (a username or email that changed)."""
+    old_claims, new_claims = claim_keys(previous), claim_keys(updated)
+    return [
+        (label, old_claims[label], new_claims[label])
+        for label in (USERNAME, EMAIL)
+        if old_claims[label] != new_claims[label]
+    ]
 
 
 def _taken(labels: frozenset[str]) -> InvalidInput:
     messages = {USERNAME: USERNAME_TAKEN, EMAIL: EMAIL_TAKEN}
     return InvalidInput({label: [messages[label]] for label in sorted(labels) if label in messages})
+
+
+def raise_for_new_user(failed: ConditionsFailed) -> NoReturn:
+    """The answer to a cancelled ``create_user``: the id was taken (``WriteConflict``: a
+    fresh one is drawn), else a username or email is taken."""
+    if USER in failed.labels:
+        raise WriteConflict() from failed
+    raise _taken(failed.labels) from failed
 
 
 def new_user_id() -> int:
@@ -93,7 +113,7 @@ def create_user(user: User) -> User:
     """Write the user and claim its username and email, all or nothing."""
     try:
         with unit_of_work() as work:
-            for label, key in _claims(user).items():
+            for label, key in claim_keys(user).items():
                 work.put(
                     label,
                     LookupRecord(key, user_id=user.id),
@@ -101,9 +121,7 @@ def create_user(user: User) -> User:
                 )
             work.put(USER, to_record(user), condition=UserRecord.id.does_not_exist())
     except ConditionsFailed as failed:
-        if USER in failed.labels:
-            raise WriteConflict() from failed  # the id was taken: a fresh one is drawn
-        raise _taken(failed.labels) from failed
+        raise_for_new_user(failed)
     user.version = 1
     return user
 
@@ -149,15 +167,13 @@ def _held_by(user_id: int) -> Condition:
 def stage_user_change(work: UnitOfWork, updated: User, previous: User) -> None:
     """Write ``updated`` on the version ``previous`` was read at, moving the username and
     email claims that change. A claim is released only while it is still this user's."""
-    old_claims, new_claims = _claims(previous), _claims(updated)
-    for label in (USERNAME, EMAIL):
-        if old_claims[label] != new_claims[label]:
-            work.delete(f"{label}-release", LookupRecord(old_claims[label]), _held_by(updated.id))
-            work.put(
-                label,
-                LookupRecord(new_claims[label], user_id=updated.id),
-                condition=LookupRecord.key.does_not_exist(),
-            )
+    for label, old_key, new_key in moved_claims(previous, updated):
+        work.delete(f"{label}-release", LookupRecord(old_key), _held_by(updated.id))
+        work.put(
+            label,
+            LookupRecord(new_key, user_id=updated.id),
+            condition=LookupRecord.key.does_not_exist(),
+        )
     record = _at_version(to_record(updated), previous.version)
     work.put(USER, record, condition=UserRecord.id.exists())
 
@@ -172,22 +188,11 @@ def raise_for_user_change(failed: ConditionsFailed) -> NoReturn:
     raise failed
 
 
-def save_user(updated: User, previous: User) -> User:
-    """Store ``updated`` over ``previous`` (as read); ``WriteConflict`` if it changed."""
-    try:
-        with unit_of_work() as work:
-            stage_user_change(work, updated, previous)
-    except ConditionsFailed as failed:
-        raise_for_user_change(failed)
-    updated.version = (previous.version or 0) + 1
-    return updated
-
-
 def delete_user(user: User) -> None:
     """Delete the user as read, with its claims; ``WriteConflict`` if it changed."""
     try:
         with unit_of_work() as work:
-            for label, key in _claims(user).items():
+            for label, key in claim_keys(user).items():
                 work.delete(f"{label}-release", LookupRecord(key), _held_by(user.id))
             work.delete(USER, _at_version(UserRecord(user.id), user.version))
     except ConditionsFailed as failed:

@@ -14,26 +14,33 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.domain.cart import Cart, CartOwner, CartRead, GuestCartOwner, UserCartOwner
+from chalicelib.domain.cart import Cart, CartRead, UserCartOwner
 from chalicelib.domain.entities import Product
 from chalicelib.domain.storage import ConditionsFailed, WriteConflict
 from chalicelib.local.memory import core
 from chalicelib.local.memory.counters import next_id
 from chalicelib.local.memory.idempotency import live, whole_seconds
 from chalicelib.local.memory.unit_of_work import unit_of_work
-from chalicelib.store.carts import CART, CART_COUNTER, CART_ID, LINE_COUNTER, SOURCE_CART
+from chalicelib.store.carts import (
+    CART,
+    CART_COUNTER,
+    CART_ID,
+    LINE_COUNTER,
+    SOURCE_CART,
+    guest_key,
+    owner_key,
+)
 
-__all__ = ["CART", "CART_COUNTER", "CART_ID", "LINE_COUNTER", "SOURCE_CART"]
-
-
-def owner_key(owner: CartOwner) -> str:
-    if isinstance(owner, GuestCartOwner):
-        return guest_key(owner.cart_id)
-    return f"user#{owner.user_id}"
-
-
-def guest_key(cart_id: int) -> str:
-    return f"guest#{cart_id}"
+# The labels, counters and owner keys are the same in both stores.
+__all__ = [
+    "CART",
+    "CART_COUNTER",
+    "CART_ID",
+    "LINE_COUNTER",
+    "SOURCE_CART",
+    "guest_key",
+    "owner_key",
+]
 
 
 # --- what the rows hold -------------------------------------------------------------------
@@ -134,16 +141,6 @@ def save_cart(key: str, cart: Cart) -> Cart:
     return cart
 
 
-def create_cart(key: str, cart: Cart, last_cart_id: int | None) -> Cart:
-    """Store a new cart under the next cart id: the id ``last_cart_id + 1`` claimed in the
-    same transaction as the cart is written, when the counter has not moved meanwhile,
-    else the usual increment. ``WriteConflict``: a concurrent request created it first."""
-    if last_cart_id is not None and _create_with_counter(key, cart, last_cart_id):
-        return cart
-    cart.id = new_cart_id()
-    return save_cart(key, cart)
-
-
 def _create_with_counter(key: str, cart: Cart, last_cart_id: int) -> bool:
     cart.id = last_cart_id + 1
     version = next_version(cart.version)
@@ -174,6 +171,16 @@ def _create_with_counter(key: str, cart: Cart, last_cart_id: int) -> bool:
         return False  # the counter moved meanwhile
     cart.version = version
     return True
+
+
+def create_cart(key: str, cart: Cart, last_cart_id: int | None) -> Cart:
+    """Store a new cart under the next cart id: the id ``last_cart_id + 1`` claimed in the
+    same transaction as the cart is written, when the counter has not moved meanwhile,
+    else the usual increment. ``WriteConflict``: a concurrent request created it first."""
+    if last_cart_id is not None and _create_with_counter(key, cart, last_cart_id):
+        return cart
+    cart.id = new_cart_id()
+    return save_cart(key, cart)
 
 
 def delete_cart(key: str) -> None:

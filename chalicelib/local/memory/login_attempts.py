@@ -64,7 +64,7 @@ def _below_limit(key: str, limit: int, now: int, window_seconds: int) -> bool:
 def stage_limit_checks(
     work: UnitOfWork, counters: list[Counter], now: int, window_seconds: int
 ) -> None:
-    """A successful login commits only if no counter reached its limit meanwhile."""
+    """A check per counter that it is still below its limit when the login commits."""
     for counter in counters:
         work.check(
             counter.label, partial(_below_limit, counter.key, counter.limit, now, window_seconds)

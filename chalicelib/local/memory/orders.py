@@ -15,6 +15,7 @@ import copy
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from chalicelib.domain.cart import Cart
@@ -23,7 +24,6 @@ from chalicelib.domain.orders import Order, OrderItem, OrderStatus, StoredReply
 from chalicelib.domain.storage import (
     ConditionsFailed,
     Page,
-    StockShortage,
     WriteConflict,
 )
 from chalicelib.errors import NotFound
@@ -33,10 +33,18 @@ from chalicelib.local.memory.counters import next_id
 from chalicelib.local.memory.idempotency import key_is_free, stored
 from chalicelib.local.memory.unit_of_work import UnitOfWork, unit_of_work
 from chalicelib.store.models.orders import ORDER_SCOPE
-from chalicelib.store.orders import CART, ORDER, PRODUCT_PREFIX, REPLY, product_label
+from chalicelib.store.orders import (
+    CART,
+    ORDER,
+    PRODUCT_PREFIX,
+    REPLY,
+    order_refused,
+    product_label,
+)
 from chalicelib.store.pagination import decode_cursor, encode_cursor
 
-__all__ = ["CART", "ORDER", "PRODUCT_PREFIX", "REPLY", "product_label"]
+# The labels, and the answer to a cancelled checkout, are the same in both stores.
+__all__ = ["CART", "ORDER", "PRODUCT_PREFIX", "REPLY", "order_refused", "product_label"]
 
 # The attributes (and their DynamoDB types) of a cursor on each orders index: the table's
 # key and the index's.
@@ -46,14 +54,6 @@ _BY_ID_KEY = {"id": "N", "scope": "S"}
 
 def _orders() -> dict[int, Order]:
     return core.table("orders")
-
-
-def _product_ids(labels: frozenset[str]) -> set[int]:
-    return {
-        int(label.removeprefix(PRODUCT_PREFIX))
-        for label in labels
-        if label.startswith(PRODUCT_PREFIX)
-    }
 
 
 def _to_row(order: Order, version: int) -> Order:
@@ -232,12 +232,7 @@ def place_order(
             for item in order.items:
                 _decrement(work, item, stock_read[item.product_id])
     except ConditionsFailed as failed:
-        if failed.labels & {ORDER, CART, REPLY}:
-            raise WriteConflict() from failed
-        short = _short_of_stock(order.items, _product_ids(failed.labels))
-        if short:
-            raise StockShortage(short) from failed
-        raise WriteConflict("a product's image or stock changed meanwhile") from failed
+        raise order_refused(failed, partial(_short_of_stock, order.items)) from failed
     order.version = version
 
 

@@ -8,7 +8,7 @@ import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR
 from typing import Any, NoReturn
 
 from pynamodb.constants import NUMBER, STRING
@@ -22,9 +22,8 @@ from chalicelib.domain.catalog_keys import (
     search_text,
 )
 from chalicelib.domain.entities import Category, Product
-from chalicelib.domain.references import unknown_reference
 from chalicelib.domain.storage import ConditionsFailed, Page, WriteConflict
-from chalicelib.errors import Conflict, InvalidInput, NotFound
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.local.memory import core
 from chalicelib.local.memory.counters import next_id
 from chalicelib.local.memory.unit_of_work import unit_of_work
@@ -32,14 +31,17 @@ from chalicelib.store.models.catalog import PRODUCT_SCOPE
 from chalicelib.store.pagination import decode_cursor, encode_cursor
 from chalicelib.store.products import (
     CATEGORY,
-    CENT,
-    EDITED_WITH_THE_VERSION,
     PREVIOUS_CATEGORY,
     PRODUCT,
     PRODUCT_MOVED,
+    no_price_in_range,
+    only_stock_changed,
+    price_bound,
+    raise_for_category_claim,
     stock_state,
 )
 
+# The labels, messages and the decisions that read no table are the same in both stores.
 __all__ = ["CATEGORY", "PREVIOUS_CATEGORY", "PRODUCT", "PRODUCT_MOVED"]
 
 
@@ -61,10 +63,6 @@ def _as_stored(product: Product) -> Product:
     )
 
 
-def _unknown_category(category_id: int) -> InvalidInput:
-    return unknown_reference("category", [category_id])
-
-
 def _category_has_name(category_id: int, category_name: str) -> bool:
     """The category still exists under the name copied onto the product."""
     category = _categories().get(category_id)
@@ -78,14 +76,9 @@ def _count_in_category(category_id: int, change: int) -> None:
         category.product_count += change
 
 
-def _category_claim_failed(category_id: int, error: Exception) -> NoReturn:
-    """A missing category is the caller's mistake; a renamed one means the name copied
-    onto the product is stale, and the use case reads again."""
+def _category_exists(category_id: int) -> bool:
     with core.call("GetItem"):
-        exists = category_id in _categories()
-    if not exists:
-        raise _unknown_category(category_id) from error
-    raise WriteConflict("the category was renamed meanwhile") from error
+        return category_id in _categories()
 
 
 def new_product_id() -> int:
@@ -113,15 +106,16 @@ def create_product(product: Product) -> Product:
             )
     except ConditionsFailed as failed:
         if CATEGORY in failed.labels:
-            _category_claim_failed(product.category_id, failed)
+            raise_for_category_claim(
+                product.category_id, _category_exists(product.category_id), failed
+            )
         raise  # the product id was taken: the id counter is behind, a bug no retry mends
     product.version = stored.version
     return product
 
 
 def read_products(product_ids: Iterable[int]) -> dict[int, Product]:
-    """The products that exist among ``product_ids``, in one BatchGetItem (none when
-    there is nothing to read)."""
+    """One BatchGetItem for the stored products among ``product_ids``; no call for none."""
     unique = list(dict.fromkeys(product_ids))
     if not unique:
         return {}
@@ -138,11 +132,26 @@ def get_product(product_id: int) -> Product:
         return copy.deepcopy(found)
 
 
+def _set_stock(updated: Product) -> Product:
+    """The stock alone is a count: set without the version, as a sale moves it."""
+
+    def write() -> None:
+        _products()[updated.id].stock = updated.stock
+
+    try:
+        with unit_of_work() as work:
+            work.stage(PRODUCT, write, lambda: updated.id in _products())
+    except ConditionsFailed as failed:
+        get_product(updated.id)  # NotFound: it was deleted
+        raise WriteConflict("the product was deleted and created again") from failed
+    return get_product(updated.id)
+
+
 def update_product(updated: Product, previous: Product) -> Product:
     """Set only the catalog fields, on the version ``previous`` was read at; stock, image
     and category only when this update changes them (see the DynamoDB store's
     ``update_product``); a move moves the category counts with it, in one transaction."""
-    if _only_stock_changed(updated, previous):
+    if only_stock_changed(updated, previous):
         return _set_stock(updated)
     image_changed = updated.image_key != previous.image_key
     moved = updated.category_id != previous.category_id
@@ -185,28 +194,7 @@ def update_product(updated: Product, previous: Product) -> Product:
     except ConditionsFailed as failed:
         if PRODUCT in failed.labels:
             _raise_changed_meanwhile(previous, moved, image_changed, failed)
-        _category_claim_failed(updated.category_id, failed)
-    return get_product(updated.id)
-
-
-def _only_stock_changed(updated: Product, previous: Product) -> bool:
-    return updated.stock != previous.stock and all(
-        getattr(updated, name) == getattr(previous, name) for name in EDITED_WITH_THE_VERSION
-    )
-
-
-def _set_stock(updated: Product) -> Product:
-    """The stock alone is a count: set without the version, as a sale moves it."""
-
-    def write() -> None:
-        _products()[updated.id].stock = updated.stock
-
-    try:
-        with unit_of_work() as work:
-            work.stage(PRODUCT, write, lambda: updated.id in _products())
-    except ConditionsFailed as failed:
-        get_product(updated.id)  # NotFound: it was deleted
-        raise WriteConflict("the product was deleted and created again") from failed
+        raise_for_category_claim(updated.category_id, _category_exists(updated.category_id), failed)
     return get_product(updated.id)
 
 
@@ -378,23 +366,12 @@ def _matches(product: Product, query: ProductQuery) -> bool:
     if query.sort_field == "price":
         # The price index's key range, with its bounds rounded inwards to cents.
         key = price_sort_key(product.price, product.id)
-        low = _price_bound(query.min_price, ROUND_CEILING)
-        high = _price_bound(query.max_price, ROUND_FLOOR)
+        low = price_bound(query.min_price, ROUND_CEILING)
+        high = price_bound(query.max_price, ROUND_FLOOR)
         return (low is None or key >= low) and (high is None or key <= f"{high}#~")
     if query.min_price is not None and product.price < query.min_price:
         return False
     return query.max_price is None or product.price <= query.max_price
-
-
-def _price_bound(price: Decimal | None, rounding: str) -> str | None:
-    return None if price is None else f"{price.quantize(CENT, rounding=rounding):015.2f}"
-
-
-def _no_price_in_range(query: ProductQuery) -> bool:
-    if query.min_price is None or query.max_price is None:
-        return False
-    lowest = query.min_price.quantize(CENT, rounding=ROUND_CEILING)
-    return lowest > query.max_price.quantize(CENT, rounding=ROUND_FLOOR)
 
 
 def list_products(query: ProductQuery) -> Page[Product]:
@@ -405,7 +382,7 @@ def list_products(query: ProductQuery) -> Page[Product]:
     start = None
     if query.cursor is not None:
         start = index.start_after(decode_cursor(index.scope, query.cursor, index.key_types))
-    if _no_price_in_range(query):
+    if no_price_in_range(query):
         return Page([], None)
     with core.call("Query"):
         selected = [p for p in _products().values() if index.holds(p) and _matches(p, query)]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC
 from functools import partial
-from typing import Any, NoReturn
+from typing import Any
 
 from chalicelib.domain.entities import Product, User
 from chalicelib.domain.ratings import (
@@ -24,13 +24,22 @@ from chalicelib.domain.ratings import (
     score_of_replacement,
 )
 from chalicelib.domain.storage import ConditionsFailed, Page, WriteConflict
-from chalicelib.errors import InvalidInput, NotFound
+from chalicelib.errors import NotFound
 from chalicelib.local.memory import core
 from chalicelib.local.memory.unit_of_work import UnitOfWork, unit_of_work
 from chalicelib.store.models import RatingRecord
 from chalicelib.store.pagination import decode_cursor, encode_cursor, key_types
-from chalicelib.store.ratings import AUTHOR, LOOKUP, PRODUCT, RATING, rating_lookup_key
+from chalicelib.store.ratings import (
+    AUTHOR,
+    LOOKUP,
+    PRODUCT,
+    RATING,
+    raise_for_rating_write,
+    rating_asked,
+    rating_lookup_key,
+)
 
+# The labels, keys and the decisions that read no table are the same in both stores.
 __all__ = ["AUTHOR", "LOOKUP", "PRODUCT", "RATING", "rating_lookup_key"]
 
 _RATING_SCOPE = "R"
@@ -131,12 +140,6 @@ def _stage_score(work: UnitOfWork, product_id: int, change: ScoreChange) -> None
     work.stage(PRODUCT, adjust, lambda: product_id in _products())
 
 
-def _answer(failed: ConditionsFailed) -> NoReturn:
-    if failed.labels & {PRODUCT, AUTHOR}:
-        raise NotFound() from failed
-    raise WriteConflict("the rating was changed meanwhile") from failed
-
-
 def add_rating(rating: Rating) -> Rating:
     """Write a first rating of this product by this user and count it on the product."""
     stored = _as_stored(rating)
@@ -157,7 +160,7 @@ def add_rating(rating: Rating) -> Rating:
             work.stage(LOOKUP, lookup)
             _stage_score(work, rating.product_id, score_of_new(rating))
     except ConditionsFailed as failed:
-        _answer(failed)
+        raise_for_rating_write(failed)
     return rating
 
 
@@ -190,14 +193,13 @@ def replace_rating(previous: Rating, updated: Rating) -> Rating:
             work.stage(RATING, update, unchanged)
             _stage_score(work, updated.product_id, score_of_replacement(previous, updated))
     except ConditionsFailed as failed:
-        _answer(failed)
+        raise_for_rating_write(failed)
     return updated
 
 
 def delete_rating(rating: Rating) -> None:
-    """Remove the rating and uncount it; when its product is already gone there is
-    nothing to uncount, and the rating goes alone."""
-
+    """As the DynamoDB store's: the rating goes with its count, or alone when its product
+    is already gone."""
     try:
         with unit_of_work() as work:
             work.stage(
@@ -286,10 +288,7 @@ def list_ratings(query: RatingQuery) -> Page[Rating]:
 
 def _rating_of_product_by_user(query: RatingQuery) -> Page[Rating]:
     """At most one rating: one GetItem, and never a next page (so no cursor is valid)."""
-    if query.cursor is not None:
-        raise InvalidInput.on("cursor", "Invalid cursor.")
-    assert query.product_id is not None and query.user_id is not None
-    found = find_rating_of(query.product_id, query.user_id)
+    found = find_rating_of(*rating_asked(query))
     return Page([found] if found else [], None)
 
 

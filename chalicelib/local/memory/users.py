@@ -10,7 +10,7 @@ from datetime import UTC
 
 from chalicelib.domain.entities import User
 from chalicelib.domain.storage import ConditionsFailed, Page, WriteConflict
-from chalicelib.errors import InvalidInput, NotFound
+from chalicelib.errors import NotFound
 from chalicelib.local.memory import core
 from chalicelib.local.memory.unit_of_work import UnitOfWork, unit_of_work
 from chalicelib.store.models import UserRecord
@@ -21,19 +21,26 @@ from chalicelib.store.users import (
     USER,
     USERNAME,
     USERNAME_TAKEN,
+    claim_keys,
     email_claim_key,
+    moved_claims,
+    raise_for_new_user,
     raise_for_user_change,
     username_claim_key,
 )
 
+# Pure, so the same in both stores: keys, messages, and the answers to a cancelled unit of
+# work (they only read its labels).
 __all__ = [
     "EMAIL",
     "EMAIL_TAKEN",
     "USER",
     "USERNAME",
     "USERNAME_TAKEN",
+    "claim_keys",
     "email_claim_key",
-    # Pure: it only reads the labels of a failed unit of work, the same in both stores.
+    "moved_claims",
+    "raise_for_new_user",
     "raise_for_user_change",
     "username_claim_key",
 ]
@@ -68,15 +75,6 @@ def _on_version(user_id: int, version: int | None) -> bool:
     return stored is not None and stored.version == version
 
 
-def _claims(user: User) -> dict[str, str]:
-    return {USERNAME: username_claim_key(user.username), EMAIL: email_claim_key(user.email)}
-
-
-def _taken(labels: frozenset[str]) -> InvalidInput:
-    messages = {USERNAME: USERNAME_TAKEN, EMAIL: EMAIL_TAKEN}
-    return InvalidInput({label: [messages[label]] for label in sorted(labels) if label in messages})
-
-
 def _stage_claim(work: UnitOfWork, label: str, key: str, user_id: int) -> None:
     def free() -> bool:
         return key not in _lookups()
@@ -108,7 +106,7 @@ def create_user(user: User) -> User:
     """Write the user and claim its username and email, all or nothing."""
     try:
         with unit_of_work() as work:
-            for label, key in _claims(user).items():
+            for label, key in claim_keys(user).items():
                 _stage_claim(work, label, key, user.id)
             stored = _as_stored(user, 1)
 
@@ -121,26 +119,21 @@ def create_user(user: User) -> User:
 
             work.stage(USER, put, new)
     except ConditionsFailed as failed:
-        if USER in failed.labels:
-            raise WriteConflict() from failed  # the id was taken: a fresh one is drawn
-        raise _taken(failed.labels) from failed
+        raise_for_new_user(failed)
     user.version = 1
     return user
 
 
-def get_user(user_id: int) -> User:
-    with core.call("GetItem"):
-        found = _users().get(user_id)
-        if found is None:
-            raise NotFound()
-        return copy.deepcopy(found)
-
-
 def find_user(user_id: int) -> User | None:
-    try:
-        return get_user(user_id)
-    except NotFound:
-        return None
+    with core.call("GetItem"):
+        return copy.deepcopy(_users().get(user_id))
+
+
+def get_user(user_id: int) -> User:
+    found = find_user(user_id)
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def find_user_id_by_username(username: str) -> int | None:
@@ -168,11 +161,9 @@ def list_users(limit: int, cursor: str | None) -> Page[User]:
 def stage_user_change(work: UnitOfWork, updated: User, previous: User) -> None:
     """Write ``updated`` on the version ``previous`` was read at, moving the username and
     email claims that change. A claim is released only while it is still this user's."""
-    old_claims, new_claims = _claims(previous), _claims(updated)
-    for label in (USERNAME, EMAIL):
-        if old_claims[label] != new_claims[label]:
-            _stage_release(work, f"{label}-release", old_claims[label], updated.id)
-            _stage_claim(work, label, new_claims[label], updated.id)
+    for label, old_key, new_key in moved_claims(previous, updated):
+        _stage_release(work, f"{label}-release", old_key, updated.id)
+        _stage_claim(work, label, new_key, updated.id)
     # As the DynamoDB store's record: the version read is previous's, else updated's.
     read_at = previous.version if previous.version is not None else updated.version
     stored = _as_stored(updated, (read_at or 0) + 1)
@@ -186,22 +177,11 @@ def stage_user_change(work: UnitOfWork, updated: User, previous: User) -> None:
     work.stage(USER, put, unchanged)
 
 
-def save_user(updated: User, previous: User) -> User:
-    """Store ``updated`` over ``previous`` (as read); ``WriteConflict`` if it changed."""
-    try:
-        with unit_of_work() as work:
-            stage_user_change(work, updated, previous)
-    except ConditionsFailed as failed:
-        raise_for_user_change(failed)
-    updated.version = (previous.version or 0) + 1
-    return updated
-
-
 def delete_user(user: User) -> None:
     """Delete the user as read, with its claims; ``WriteConflict`` if it changed."""
     try:
         with unit_of_work() as work:
-            for label, key in _claims(user).items():
+            for label, key in claim_keys(user).items():
                 _stage_release(work, f"{label}-release", key, user.id)
 
             def unchanged() -> bool:
@@ -230,12 +210,3 @@ def stage_password_hash(work: UnitOfWork, user: User) -> None:
         stored.version = (stored.version or 0) + 1
 
     work.stage(USER, update, unchanged)
-
-
-def save_password_hash(user: User) -> None:
-    try:
-        with unit_of_work() as work:
-            stage_password_hash(work, user)
-    except ConditionsFailed as failed:
-        raise WriteConflict() from failed
-    user.version = (user.version or 0) + 1
