@@ -13,7 +13,7 @@ import pytest
 from helpers import PASSWORD
 
 if TYPE_CHECKING:
-    from chalicelib.domain.entities import Category, User
+    from chalicelib.domain.entities import Category, Product, User
 
 # The test stage: its own table prefix and a low password work factor, which the settings
 # allow only in local stages. Set before anything reads the settings.
@@ -88,3 +88,48 @@ def jackets_category(staff_user: User) -> Category:
     from chalicelib.services.catalog import create_category
 
     return create_category("Jackets")
+
+
+@pytest.fixture
+def parka(staff_user: User, jackets_category: Category) -> Product:
+    """A parka at 99.00, 10 in stock, in the "Jackets" category."""
+    from decimal import Decimal
+
+    from chalicelib.domain.catalog import NewProduct
+    from chalicelib.services.catalog import create_product
+
+    fields = NewProduct(
+        name="Parka", price=Decimal("99.00"), stock=10, category_id=jackets_category.id
+    )
+    return create_product(fields)
+
+
+# Two products rated by three users, for the lists of ratings.
+@pytest.fixture
+def parka_and_cap(staff_user: User, jackets_category: Category) -> list[Product]:
+    from decimal import Decimal
+
+    from chalicelib.domain.catalog import NewProduct
+    from chalicelib.services.catalog import create_product
+
+    return [
+        create_product(NewProduct(name=name, price=Decimal(10), category_id=jackets_category.id))
+        for name in ("Parka", "Cap")
+    ]
+
+
+@pytest.fixture
+def raters(store: None) -> list[User]:
+    from helpers import make_user
+
+    return [make_user(name) for name in ("zoe", "ann", "max")]
+
+
+@pytest.fixture
+def rating_ids(parka_and_cap: list[Product], raters: list[User]) -> list[int]:
+    """Ratings made product by product, so that user order and id order differ."""
+    from chalicelib.services import ratings
+
+    return [
+        ratings.rate(user, product.id, 3, "")[0].id for product in parka_and_cap for user in raters
+    ]

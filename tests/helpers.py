@@ -1,5 +1,8 @@
-"""What many tests share: the test password, and a JSON client over the app with the
-helpers that sign users up, log them in and fill the catalog through the API.
+"""What many tests share: the test password and login address, the API's error bodies and
+timestamp format, a JSON client over the app with the helpers that sign users up, log them
+in and fill the catalog through the API, and the few calls of the use cases (sign a user
+up, order one product, read a product's score, list the media bucket) that tests of
+several folders make directly.
 
 A plain module (imported as ``from helpers import ...``), not a conftest: test modules
 cannot import conftest modules, whose names clash across folders."""
@@ -11,13 +14,26 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from chalice.test import Client
 
+if TYPE_CHECKING:
+    from chalicelib.domain.entities import Product, User
+
 # The password of every user the tests create.
 PASSWORD = "correct-horse-9"
+# The address the tests' logins come from (a documentation range, RFC 5737).
+CLIENT_ADDRESS = "203.0.113.7"
+# A browser origin the test stage allows, as every local stage does.
+ORIGIN = "http://localhost:3000"
+
+# What the API answers, worded as DRF words it.
+TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+NOT_FOUND = {"detail": "Not found."}
+BAD_CREDENTIALS = {"non_field_errors": ["Unable to log in with provided credentials."]}
+INVALID_CURSOR = {"cursor": ["Invalid cursor."]}
 
 
 @dataclass
@@ -98,6 +114,11 @@ class Api:
 def next_link(reply: Reply) -> str | None:
     match = re.fullmatch(r'<([^>]+)>; rel="next"', reply.headers.get("Link", ""))
     return match.group(1) if match else None
+
+
+def stock_of(api: Api, product: dict[str, Any]) -> int:
+    """The stock the API shows for ``product``."""
+    return int(api.get(f"/api/products/{product['id']}/").body["stock"])
 
 
 def signup(api: Api, username: str, **extra: Any) -> dict[str, Any]:
@@ -231,3 +252,46 @@ def fill_cart(client: Api, product_ids: list[int]) -> None:
     for line_id, product_id in zip(line_ids, product_ids, strict=True):
         cart.add_line(line_id, product_id, 1, now)
     store.carts.save_cart(key, cart)
+
+
+# The use cases, called directly (tests/services, tests/integration).
+
+
+def make_user(name: str) -> User:
+    """The user ``name`` (``name@example.com``), signed up through the use case."""
+    from chalicelib.domain.accounts import NewUser
+    from chalicelib.services import accounts
+
+    return accounts.signup(NewUser(username=name, email=f"{name}@example.com", password=PASSWORD))
+
+
+def new_shopper(number: int) -> User:
+    """The shopper ``s<number>``, one of many, signed up through the use case."""
+    return make_user(f"s{number}")
+
+
+def order_one(user: User, product: Product) -> int:
+    """The id of an order of one ``product`` by ``user``, placed through the use case."""
+    from chalicelib.services import orders
+
+    return orders.create_order(user, "1 Main St", [(product.id, 1)]).order_id
+
+
+def score(product: Product) -> tuple[int, int, float]:
+    """The product's rating sum, rating count and average rating, as the catalog reads them."""
+    from chalicelib.services import catalog
+
+    stored = catalog.get_product(product.id)
+    return stored.rating_sum, stored.rating_count, stored.average_rating
+
+
+def bucket_keys() -> list[str]:
+    """The keys in the media bucket, sorted."""
+    import boto3
+
+    from chalicelib.config import get_settings
+
+    settings = get_settings()
+    s3 = boto3.client("s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
+    listed = s3.list_objects_v2(Bucket=settings.media_bucket)
+    return sorted(item["Key"] for item in listed.get("Contents", []))

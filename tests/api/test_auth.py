@@ -9,12 +9,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from helpers import BAD_CREDENTIALS
 
 # Tables emptied once per module: these fixtures replace the per-test ones of the same names.
 from module_tables import api, shopper, staff  # noqa: F401
 
 serial = itertools.count(1)
-BAD_CREDENTIALS = {"non_field_errors": ["Unable to log in with provided credentials."]}
 
 
 def set_cookies(reply: Any) -> dict[str, dict[str, str]]:

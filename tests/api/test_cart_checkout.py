@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from helpers import stock_of
 from pynamodb.connection.base import Connection
 from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
 
@@ -22,10 +23,6 @@ ADDRESS = {"shipping_address": "Kohalpur"}
 def add(client: Any, product: dict[str, Any], quantity: int) -> None:
     reply = client.post("/api/cart/add_item/", {"product_id": product["id"], "quantity": quantity})
     assert reply.status in (200, 201), reply.body
-
-
-def stock_of(api: Any, product: dict[str, Any]) -> int:
-    return int(api.get(f"/api/products/{product['id']}/").body["stock"])
 
 
 def checkout(client: Any, key: str | None = None, **body: Any) -> Any:

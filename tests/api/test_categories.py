@@ -4,16 +4,11 @@ categories of its own, so the module shares one set of tables."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
+from helpers import NOT_FOUND, TIMESTAMP
 
 # Tables emptied once per module: these fixtures replace the per-test ones of the same names.
 from module_tables import api, shopper, staff  # noqa: F401
-
-TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
-NOT_FOUND = {"detail": "Not found."}
-
 
 # Each test here works on records of its own, so the module shares one set of tables
 # (see tests/api/conftest.py).

@@ -8,12 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers import Api, Catalog, People
+from helpers import ORIGIN, Api, Catalog, People
 
 # Tables emptied once per module: these fixtures replace the per-test ones of the same names.
 from module_tables import api, shopper, staff  # noqa: F401
-
-ORIGIN = "http://localhost:3000"
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,10 @@ import json
 from typing import Any
 
 import pytest
+from helpers import BAD_CREDENTIALS, NOT_FOUND
 
 # Tables emptied once per module: these fixtures replace the per-test ones of the same names.
 from module_tables import api, shopper, staff  # noqa: F401
-
-NOT_FOUND = {"detail": "Not found."}
-BAD_CREDENTIALS = {"non_field_errors": ["Unable to log in with provided credentials."]}
-
 
 # Each test here works on records of its own, so the module shares one set of tables
 # (see tests/api/conftest.py).

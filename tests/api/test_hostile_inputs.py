@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 
 import pytest
-from helpers import PASSWORD, Api, Catalog, People, next_link
+from helpers import INVALID_CURSOR, PASSWORD, Api, Catalog, People, next_link
 
 # Tables emptied once per module: these fixtures replace the per-test ones of the same names.
 from module_tables import api, shopper, staff  # noqa: F401
@@ -25,7 +25,6 @@ from chalicelib.domain.numbers import MAX_ID
 
 THIRTY_NINE_DIGITS = "1" * 39
 TOO_LARGE = f"Ensure this value is less than or equal to {MAX_ID}."
-INVALID_CURSOR = {"cursor": ["Invalid cursor."]}
 NOT_AN_INTEGER = ["A valid integer is required."]
 
 

@@ -11,14 +11,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers import Api, Catalog, People
+from helpers import ORIGIN, Api, Catalog, People
 
 # Tables emptied once per module: these fixtures replace the per-test ones of the same names.
 from module_tables import api, shopper, staff  # noqa: F401
 
 from chalicelib.api.routing import OPERATIONS, allowed_methods
-
-ORIGIN = "http://localhost:3000"
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import re
 import urllib.request
 from typing import Any
 
-import boto3
 import pytest
+from helpers import bucket_keys
 from sample_images import gateway_event, image_bytes, multipart, png
 
 from chalicelib.config import get_settings
@@ -25,13 +25,6 @@ NOT_A_FILE = "The submitted data was not a file. Check the encoding type on the 
 class LambdaContext:
     aws_request_id = "test-request"
     function_name = "shop-api"
-
-
-def bucket_keys() -> list[str]:
-    settings = get_settings()
-    s3 = boto3.client("s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
-    listed = s3.list_objects_v2(Bucket=settings.media_bucket)
-    return sorted(item["Key"] for item in listed.get("Contents", []))
 
 
 def fetch(url: str) -> bytes:

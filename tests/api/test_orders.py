@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from helpers import stock_of
 
 ORDER_FIELDS = {
     "id", "user", "user_name", "total_price", "status", "shipping_address", "created_at",
@@ -35,10 +36,6 @@ def order(client: Any, *lines: tuple[dict[str, Any], int], key: str | None = Non
     }
     headers = {"Idempotency-Key": key} if key else {}
     return client.post("/api/orders/", body, headers=headers)
-
-
-def stock_of(api: Any, product: dict[str, Any]) -> int:
-    return int(api.get(f"/api/products/{product['id']}/").body["stock"])
 
 
 def test_an_order_has_the_shape_of_the_original_api(shopper, jacket_in_stock_20) -> None:

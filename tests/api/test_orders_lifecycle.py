@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from helpers import stock_of
 
 
 @pytest.fixture
@@ -25,10 +26,6 @@ def placed(shopper: Any, jacket_in_stock_10: dict[str, Any]) -> int:
     reply = shopper.post("/api/orders/", body)
     assert reply.status == 201, reply.body
     return int(reply.body["id"])
-
-
-def stock_of(api: Any, product: dict[str, Any]) -> int:
-    return int(api.get(f"/api/products/{product['id']}/").body["stock"])
 
 
 def move(client: Any, order_id: int, *statuses: str) -> Any:

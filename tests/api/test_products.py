@@ -4,16 +4,14 @@ on a category and products of its own, so the module shares one set of tables.""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
+from helpers import NOT_FOUND, TIMESTAMP
 
 # Tables emptied once per module: these fixtures replace the per-test ones of the same names.
 from module_tables import api, shopper, staff  # noqa: F401
 
-TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
-NOT_FOUND = {"detail": "Not found."}
 PRODUCT_FIELDS = {
     "id", "name", "description", "price", "image", "category", "stock", "color", "size",
     "category_name", "average_rating", "created_at",

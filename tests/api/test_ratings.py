@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
+from helpers import NOT_FOUND, TIMESTAMP
 
-TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 RATING_FIELDS = {"id", "product", "user", "username", "rating", "comment", "created_at"}
-NOT_FOUND = {"detail": "Not found."}
 
 
 @pytest.fixture

@@ -5,11 +5,10 @@ own, so the module shares one set of tables."""
 from __future__ import annotations
 
 import itertools
-import re
 from typing import Any
 
 import pytest
-from helpers import PASSWORD
+from helpers import PASSWORD, TIMESTAMP
 
 # Tables emptied once per module: these fixtures replace the per-test ones of the same names.
 from module_tables import api, shopper, staff  # noqa: F401
@@ -18,7 +17,6 @@ USER_FIELDS = {
     "id", "username", "first_name", "last_name", "email", "phone", "address", "created_at",
     "is_staff",
 }  # fmt: skip
-TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 serial = itertools.count(1)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from chalice.test import Client
+from helpers import ORIGIN
 from log_capture import LogLines
 
 from chalicelib import timeouts
@@ -20,7 +21,6 @@ from chalicelib import timeouts
 # Timeouts and deadlines of botocore calls to a stalled server.
 pytestmark = pytest.mark.dynamodb
 
-ORIGIN = "http://localhost:3000"  # allowed in the test stage, as in every local stage
 # The Lambda timeout is 10 s; the 503 must leave API Gateway a clear margin.
 ANSWERED_WITHIN_SECONDS = 8.5
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from helpers import INVALID_CURSOR
 
 from chalicelib.domain.entities import Session, User
 from chalicelib.domain.storage import ConditionsFailed, WriteConflict
@@ -17,7 +18,6 @@ from chalicelib.errors import InvalidInput, NotFound
 CREATED_AT = datetime(2025, 4, 17, 13, 22, 25, 166148, tzinfo=UTC)
 USERNAME_TAKEN = {"username": ["A user with that username already exists."]}
 EMAIL_TAKEN = {"email": ["user with this email already exists."]}
-INVALID_CURSOR = {"cursor": ["Invalid cursor."]}
 NOW = 1_750_000_000
 WINDOW = 300
 LIMIT = 3

@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 from catalog_records import a_category, a_product
+from helpers import INVALID_CURSOR
 
 from chalicelib.domain.catalog import ProductQuery
 from chalicelib.domain.storage import WriteConflict
 from chalicelib.errors import Conflict, InvalidInput, NotFound
-
-INVALID_CURSOR = {"cursor": ["Invalid cursor."]}
 
 
 def test_a_created_category_reads_back_as_written_at_version_1(backend: Any) -> None:

@@ -8,15 +8,13 @@ from typing import Any
 
 import pytest
 from catalog_records import a_category, a_product, edited
+from helpers import INVALID_CURSOR
 
 from chalicelib.domain.catalog import ProductQuery
 from chalicelib.domain.entities import Category, Product
 from chalicelib.domain.storage import ConditionsFailed, WriteConflict
 from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.services.storage import DYNAMODB
-
-INVALID_CURSOR = {"cursor": ["Invalid cursor."]}
-
 
 # --- create and read ----------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from helpers import INVALID_CURSOR
 
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.domain.ratings import Rating, RatingQuery, revised
@@ -19,7 +20,6 @@ from chalicelib.errors import InvalidInput, NotFound
 
 CREATED_AT = datetime(2025, 4, 17, 13, 22, 25, 166148, tzinfo=UTC)
 LATER = datetime(2025, 4, 18, 9, 0, 0, 5, tzinfo=UTC)
-INVALID_CURSOR = {"cursor": ["Invalid cursor."]}
 
 
 def a_user(backend: Any, username: str = "alice") -> User:

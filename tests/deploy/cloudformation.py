@@ -20,7 +20,8 @@ PSEUDO_PARAMETERS = {
     "AWS::Region": "eu-west-1",
     "AWS::AccountId": "123456789012",
 }
-_PLACEHOLDER = re.compile(r"\$\{([^}]+)\}")
+# A ${Name} in an Fn::Sub string.
+PLACEHOLDER = re.compile(r"\$\{([^}]+)\}")
 
 
 def resolve(value: Any, stage: str) -> str:
@@ -33,9 +34,7 @@ def resolve(value: Any, stage: str) -> str:
         return f"<{value['Ref']}>"
     if isinstance(value, dict) and set(value) == {"Fn::Sub"} and isinstance(value["Fn::Sub"], str):
         names = {**PSEUDO_PARAMETERS, "Stage": stage}
-        return _PLACEHOLDER.sub(
-            lambda m: names.get(m.group(1), f"<{m.group(1)}>"), value["Fn::Sub"]
-        )
+        return PLACEHOLDER.sub(lambda m: names.get(m.group(1), f"<{m.group(1)}>"), value["Fn::Sub"])
     raise AssertionError(f"cannot resolve {value!r}")
 
 

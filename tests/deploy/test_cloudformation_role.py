@@ -21,6 +21,7 @@ from typing import Any
 
 import cfnlint
 from cloudformation import (
+    PLACEHOLDER,
     PROJECT_ROOT,
     PSEUDO_PARAMETERS,
     TOOLS,
@@ -116,7 +117,6 @@ LONGEST = {
     "AWS::AccountId": "123456789012",
     "Stage": "s" * 16,  # the Stage parameter's AllowedPattern
 }
-_PLACEHOLDER = re.compile(r"\$\{([^}]+)\}")
 
 
 # --- reading the templates and the schemas -------------------------------------------------
@@ -303,7 +303,7 @@ def _longest(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, dict) and "Fn::Sub" in value:
-        return _PLACEHOLDER.sub(lambda m: LONGEST.get(m.group(1), "x" * 84), value["Fn::Sub"])
+        return PLACEHOLDER.sub(lambda m: LONGEST.get(m.group(1), "x" * 84), value["Fn::Sub"])
     if isinstance(value, dict) and ("Fn::GetAtt" in value or "Ref" in value):
         return "x" * 84  # an ARN: the artifact bucket's is at most 20 + 63 characters
     if isinstance(value, list):

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
-from helpers import PASSWORD
+from helpers import CLIENT_ADDRESS, PASSWORD
 from lagging_indexes import indexes_frozen
 
 from chalicelib.config import get_settings
@@ -20,7 +20,6 @@ from chalicelib.errors import AuthenticationFailed, InvalidInput
 from chalicelib.services import accounts, auth
 from chalicelib.store import users
 
-ADDRESS = "203.0.113.7"
 Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]
 
 
@@ -55,7 +54,9 @@ def test_a_demotion_is_not_undone_by_a_password_change_running_at_the_same_time(
 
     stored = users.get_user(shopper_user.id)
     assert stored.is_staff is False
-    assert auth.login(shopper_user.username, "new-horse-10", ADDRESS).user.id == shopper_user.id
+    assert (
+        auth.login(shopper_user.username, "new-horse-10", CLIENT_ADDRESS).user.id == shopper_user.id
+    )
 
 
 def test_a_profile_edit_is_not_lost_to_a_concurrent_edit_of_another_field(
@@ -127,7 +128,7 @@ def test_parallel_wrong_passwords_for_one_username_get_only_the_limit_answered(
     limit = get_settings().login_failures_per_username
 
     results = concurrently(
-        [lambda: auth.login("shopper", "wrong-password-1", ADDRESS) for _ in range(30)]
+        [lambda: auth.login("shopper", "wrong-password-1", CLIENT_ADDRESS) for _ in range(30)]
     )
 
     assert outcomes(results) == {"InvalidInput": limit, "Throttled": 30 - limit}
@@ -139,7 +140,10 @@ def test_parallel_wrong_passwords_from_one_address_get_only_the_limit_answered(
     monkeypatch.setattr(get_settings(), "login_failures_per_address", 5)
 
     results = concurrently(
-        [lambda name=f"ghost{n}": auth.login(name, "wrong-password-1", ADDRESS) for n in range(20)]
+        [
+            lambda name=f"ghost{n}": auth.login(name, "wrong-password-1", CLIENT_ADDRESS)
+            for n in range(20)
+        ]
     )
 
     assert outcomes(results) == {"InvalidInput": 5, "Throttled": 15}
@@ -149,8 +153,10 @@ def test_a_right_password_racing_wrong_ones_leaves_the_failure_limit_exact(
     shopper_user: User, concurrently: Concurrently
 ) -> None:
     limit = get_settings().login_failures_per_username
-    attempts = [lambda: auth.login("shopper", "wrong-password-1", ADDRESS) for _ in range(20)]
-    attempts.insert(10, lambda: auth.login("shopper", PASSWORD, ADDRESS))
+    attempts = [
+        lambda: auth.login("shopper", "wrong-password-1", CLIENT_ADDRESS) for _ in range(20)
+    ]
+    attempts.insert(10, lambda: auth.login("shopper", PASSWORD, CLIENT_ADDRESS))
 
     results = concurrently(attempts)
 
@@ -162,9 +168,9 @@ def test_a_right_password_racing_wrong_ones_leaves_the_failure_limit_exact(
 def test_a_password_change_ends_a_session_the_index_has_not_seen_yet(
     shopper_user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    changing = auth.login("shopper", PASSWORD, ADDRESS)
+    changing = auth.login("shopper", PASSWORD, CLIENT_ADDRESS)
     with indexes_frozen(monkeypatch):
-        other = auth.login("shopper", PASSWORD, ADDRESS)
+        other = auth.login("shopper", PASSWORD, CLIENT_ADDRESS)
         accounts.update_user(
             shopper_user, shopper_user.id, UserChanges(password="new-horse-10"), changing.session
         )
@@ -178,7 +184,7 @@ def test_a_staff_password_reset_ends_every_session_of_the_user(
     staff_user: User, shopper_user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with indexes_frozen(monkeypatch):
-        session = auth.login("shopper", PASSWORD, ADDRESS)
+        session = auth.login("shopper", PASSWORD, CLIENT_ADDRESS)
         accounts.update_user(
             staff_user, shopper_user.id, UserChanges(password="new-horse-10"), None
         )

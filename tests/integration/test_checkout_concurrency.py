@@ -9,15 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from helpers import PASSWORD
+from helpers import new_shopper
 
-from chalicelib.domain.accounts import NewUser
 from chalicelib.domain.cart import GuestCartOwner, UserCartOwner
 from chalicelib.domain.catalog import NewProduct
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.errors import BusinessRuleViolated, NotFound
-from chalicelib.services import accounts, catalog
 from chalicelib.services import cart as cart_service
+from chalicelib.services import catalog
 from chalicelib.services import orders as order_service
 from chalicelib.services.orders import Idempotency, Recorded, Reply
 
@@ -40,12 +39,6 @@ def plenty(staff_user: User, jackets_category: Category) -> Product:
         name="Plenty", price=Decimal("5.00"), stock=100, category_id=jackets_category.id
     )
     return catalog.create_product(fields)
-
-
-def new_shopper(number: int) -> User:
-    return accounts.signup(
-        NewUser(username=f"s{number}", email=f"s{number}@example.com", password=PASSWORD)
-    )
 
 
 def render(order: Any) -> Recorded:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from helpers import PASSWORD
+from helpers import CLIENT_ADDRESS, PASSWORD
 
 from chalicelib.domain.accounts import NewUser, UserChanges
 from chalicelib.domain.catalog import CategoryChanges, NewProduct, ProductChanges, ProductQuery
@@ -22,7 +22,6 @@ from chalicelib.store import users
 if TYPE_CHECKING:
     from call_recorder import DynamoDBCalls
 
-ADDRESS = "203.0.113.7"
 CATALOG_SIZE = 12
 
 
@@ -58,7 +57,7 @@ def saved_shop(emulator: Any) -> tuple[Shop, Callable[[], None]]:
         )
         for number in range(CATALOG_SIZE)
     ]
-    token = auth.login("shopper", PASSWORD, ADDRESS).token
+    token = auth.login("shopper", PASSWORD, CLIENT_ADDRESS).token
     return Shop(staff, shopper, category, products, token), saved_store()
 
 
@@ -125,7 +124,7 @@ def test_a_filtered_page_still_reads_one_page(shop: Shop, dynamodb_calls: Dynamo
 
 
 def test_a_login_costs_three_calls(shop: Shop, dynamodb_calls: DynamoDBCalls) -> None:
-    operations = calls_of(dynamodb_calls, lambda: auth.login("shopper", PASSWORD, ADDRESS))
+    operations = calls_of(dynamodb_calls, lambda: auth.login("shopper", PASSWORD, CLIENT_ADDRESS))
 
     # The session is written together with the check that no failure counter reached its
     # limit meanwhile.
@@ -167,9 +166,9 @@ def request_paths(shop: Shop) -> dict[str, Callable[[], Any]]:
         "signup with a taken username": lambda: accounts.signup(
             NewUser(username="SHOPPER", email="x@example.com", password=PASSWORD)
         ),
-        "login": lambda: auth.login("shopper", PASSWORD, ADDRESS),
-        "failed login": lambda: auth.login("shopper", "wrong-password", ADDRESS),
-        "login of an unknown user": lambda: auth.login("nobody", PASSWORD, ADDRESS),
+        "login": lambda: auth.login("shopper", PASSWORD, CLIENT_ADDRESS),
+        "failed login": lambda: auth.login("shopper", "wrong-password", CLIENT_ADDRESS),
+        "login of an unknown user": lambda: auth.login("nobody", PASSWORD, CLIENT_ADDRESS),
         "authenticate": lambda: auth.authenticate(shop.shopper_token),
         "logout": lambda: auth.logout(session),
         "find user by username": lambda: users.find_user_id_by_username("shopper"),

@@ -10,8 +10,8 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-import boto3
 import pytest
+from helpers import bucket_keys
 from sample_images import image_bytes, png
 
 from chalicelib.api.media import public_url
@@ -24,13 +24,6 @@ from chalicelib.services import catalog
 from chalicelib.store import products as product_store
 
 Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]
-
-
-def bucket_keys() -> list[str]:
-    settings = get_settings()
-    s3 = boto3.client("s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
-    listed = s3.list_objects_v2(Bucket=settings.media_bucket)
-    return sorted(item["Key"] for item in listed.get("Contents", []))
 
 
 def upload(name: str = "cowsorus.png", content: bytes | None = None) -> ImageUpload:

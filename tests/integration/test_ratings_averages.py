@@ -6,35 +6,15 @@ store: tests/services/test_ratings_averages.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from typing import Any
 
-import pytest
-from helpers import PASSWORD
+from helpers import make_user, score
 
-from chalicelib.domain.accounts import NewUser
-from chalicelib.domain.catalog import NewProduct
-from chalicelib.domain.entities import Category, Product, User
+from chalicelib.domain.entities import Product, User
 from chalicelib.domain.ratings import RatingQuery
-from chalicelib.services import accounts, catalog, ratings
+from chalicelib.services import ratings
 
 Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]
-
-
-@pytest.fixture
-def parka(staff_user: User, jackets_category: Category) -> Product:
-    return catalog.create_product(
-        NewProduct(name="Parka", price=Decimal("99.00"), category_id=jackets_category.id)
-    )
-
-
-def make_user(name: str) -> User:
-    return accounts.signup(NewUser(username=name, email=f"{name}@example.com", password=PASSWORD))
-
-
-def score(product: Product) -> tuple[int, int, float]:
-    stored = catalog.get_product(product.id)
-    return stored.rating_sum, stored.rating_count, stored.average_rating
 
 
 def test_many_users_rating_one_product_at_once_leave_an_exact_average(

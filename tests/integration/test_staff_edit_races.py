@@ -12,6 +12,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from helpers import order_one
 
 from chalicelib.domain.catalog import CategoryChanges, NewProduct, ProductChanges
 from chalicelib.domain.entities import Category, Product, User
@@ -22,18 +23,6 @@ from chalicelib.services import orders as order_service
 from chalicelib.store import categories, orders, products
 
 Concurrently = Callable[[Sequence[Callable[[], Any]]], list[Any]]
-
-
-@pytest.fixture
-def parka(staff_user: User, jackets_category: Category) -> Product:
-    new = NewProduct(
-        name="Parka", price=Decimal("99.00"), stock=10, category_id=jackets_category.id
-    )
-    return catalog.create_product(new)
-
-
-def order_one(user: User, product: Product) -> int:
-    return order_service.create_order(user, "1 Main St", [(product.id, 1)]).order_id
 
 
 def edit_lands_right_after_the_first_read(

@@ -9,16 +9,15 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from helpers import PASSWORD
+from helpers import new_shopper
 
-from chalicelib.domain.accounts import NewUser
 from chalicelib.domain.cart import UserCartOwner
 from chalicelib.domain.catalog import NewProduct, ProductChanges, ProductQuery
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.domain.orders import OrderChanges, OrderStatus
 from chalicelib.errors import BusinessRuleViolated
-from chalicelib.services import accounts, catalog
 from chalicelib.services import cart as cart_service
+from chalicelib.services import catalog
 from chalicelib.services import orders as order_service
 from chalicelib.services.orders import Reply
 from chalicelib.store.models import ProductRecord
@@ -48,12 +47,6 @@ def listed(in_stock: bool) -> set[str]:
         names |= {product.name for product in page.items}
         if (cursor := page.next_cursor) is None:
             return names
-
-
-def new_shopper(number: int) -> User:
-    return accounts.signup(
-        NewUser(username=f"s{number}", email=f"s{number}@example.com", password=PASSWORD)
-    )
 
 
 def test_a_new_product_is_in_stock_with_stock_and_sold_out_without(

@@ -46,13 +46,13 @@ from fault_walk import (
     left_behind,
     open_shop,
 )
+from faults import S3_WRITES
 from helpers import Api, Reply
 
 from chalicelib.errors import ServiceUnavailable
 from chalicelib.local.memory import core
 from chalicelib.store.images import STORE_FAILED
 
-S3_WRITES = frozenset({"PutObject", "DeleteObject"})
 ORPHAN_LOGGED = re.compile(r"could not delete orphaned image (\S+)")
 
 # Half-written states this walk finds that the moto walk cannot show (there botocore's

@@ -6,7 +6,7 @@ import copy
 from dataclasses import dataclass
 
 import pytest
-from helpers import PASSWORD
+from helpers import CLIENT_ADDRESS, PASSWORD
 
 from chalicelib.config import get_settings
 from chalicelib.domain.entities import User
@@ -14,7 +14,6 @@ from chalicelib.errors import InvalidInput, Throttled
 from chalicelib.services import auth
 from chalicelib.services.storage import store
 
-ADDRESS = "203.0.113.7"
 WINDOW = 15 * 60
 
 
@@ -42,21 +41,21 @@ def address_limit(monkeypatch: pytest.MonkeyPatch) -> int:
     return 4
 
 
-def fail(username: str, times: int = 1, address: str = ADDRESS) -> None:
+def fail(username: str, times: int = 1, address: str = CLIENT_ADDRESS) -> None:
     for _ in range(times):
         with pytest.raises(InvalidInput):
             auth.login(username, "wrong-password", address)
 
 
 def test_the_right_password_logs_in(shopper_user: User, clock: FakeClock) -> None:
-    assert auth.login("shopper", PASSWORD, ADDRESS).user.id == shopper_user.id
+    assert auth.login("shopper", PASSWORD, CLIENT_ADDRESS).user.id == shopper_user.id
 
 
 def test_a_wrong_password_is_refused_with_drfs_message(
     shopper_user: User, clock: FakeClock
 ) -> None:
     with pytest.raises(InvalidInput) as refused:
-        auth.login("shopper", "wrong-password", ADDRESS)
+        auth.login("shopper", "wrong-password", CLIENT_ADDRESS)
 
     assert refused.value.errors == {
         "non_field_errors": ["Unable to log in with provided credentials."]
@@ -65,7 +64,7 @@ def test_a_wrong_password_is_refused_with_drfs_message(
 
 def test_an_unknown_username_is_refused_like_a_wrong_password(clock: FakeClock) -> None:
     with pytest.raises(InvalidInput) as refused:
-        auth.login("nobody", PASSWORD, ADDRESS)
+        auth.login("nobody", PASSWORD, CLIENT_ADDRESS)
 
     assert refused.value.errors == {
         "non_field_errors": ["Unable to log in with provided credentials."]
@@ -82,7 +81,7 @@ def test_after_ten_failures_even_the_right_password_is_throttled(
     fail("shopper", 10)
 
     with pytest.raises(Throttled):
-        auth.login("shopper", PASSWORD, ADDRESS)
+        auth.login("shopper", PASSWORD, CLIENT_ADDRESS)
 
 
 def test_the_throttle_says_when_the_window_ends(shopper_user: User, clock: FakeClock) -> None:
@@ -90,7 +89,7 @@ def test_the_throttle_says_when_the_window_ends(shopper_user: User, clock: FakeC
     clock.now += 60
 
     with pytest.raises(Throttled) as throttled:
-        auth.login("shopper", PASSWORD, ADDRESS)
+        auth.login("shopper", PASSWORD, CLIENT_ADDRESS)
     assert throttled.value.retry_after_seconds == WINDOW - 60
 
 
@@ -101,7 +100,7 @@ def test_failures_spread_over_more_than_the_window_are_not_throttled(
     clock.now += WINDOW
     fail("shopper", 9)
 
-    assert auth.login("shopper", PASSWORD, ADDRESS).user.id == shopper_user.id
+    assert auth.login("shopper", PASSWORD, CLIENT_ADDRESS).user.id == shopper_user.id
 
 
 def test_a_throttled_username_may_log_in_once_the_window_has_passed(
@@ -110,7 +109,7 @@ def test_a_throttled_username_may_log_in_once_the_window_has_passed(
     fail("shopper", 10)
     clock.now += WINDOW
 
-    assert auth.login("shopper", PASSWORD, ADDRESS).user.id == shopper_user.id
+    assert auth.login("shopper", PASSWORD, CLIENT_ADDRESS).user.id == shopper_user.id
 
 
 def test_failures_count_for_the_username_whatever_its_case(
@@ -120,14 +119,14 @@ def test_failures_count_for_the_username_whatever_its_case(
     fail("Shopper", 5)
 
     with pytest.raises(Throttled):
-        auth.login("shopper", PASSWORD, ADDRESS)
+        auth.login("shopper", PASSWORD, CLIENT_ADDRESS)
 
 
 def test_failures_for_an_unknown_username_are_throttled_too(clock: FakeClock) -> None:
     fail("nobody", 10)
 
     with pytest.raises(Throttled):
-        auth.login("nobody", PASSWORD, ADDRESS)
+        auth.login("nobody", PASSWORD, CLIENT_ADDRESS)
 
 
 def test_a_throttled_username_does_not_block_other_users(
@@ -135,7 +134,7 @@ def test_a_throttled_username_does_not_block_other_users(
 ) -> None:
     fail("shopper", 10, address="198.51.100.1")
 
-    assert auth.login("staff", PASSWORD, ADDRESS).user.id == staff_user.id
+    assert auth.login("staff", PASSWORD, CLIENT_ADDRESS).user.id == staff_user.id
 
 
 def test_too_many_failures_from_one_address_throttle_every_username_from_it(
@@ -145,7 +144,7 @@ def test_too_many_failures_from_one_address_throttle_every_username_from_it(
         fail(f"someone{number}")
 
     with pytest.raises(Throttled):
-        auth.login("shopper", PASSWORD, ADDRESS)
+        auth.login("shopper", PASSWORD, CLIENT_ADDRESS)
 
 
 def test_a_throttled_address_does_not_block_other_addresses(
@@ -164,8 +163,8 @@ def test_a_hash_with_fewer_iterations_is_upgraded_at_login(
     settings.password_iterations = 1500
     monkeypatch.setattr(auth, "get_settings", lambda: settings)
 
-    auth.login("shopper", PASSWORD, ADDRESS)
+    auth.login("shopper", PASSWORD, CLIENT_ADDRESS)
 
     upgraded = store.users.get_user(shopper_user.id).password_hash
     assert upgraded.startswith("pbkdf2_sha256$1500$")
-    assert auth.login("shopper", PASSWORD, ADDRESS).user.id == shopper_user.id
+    assert auth.login("shopper", PASSWORD, CLIENT_ADDRESS).user.id == shopper_user.id

@@ -14,14 +14,6 @@ from chalicelib.services import catalog
 from chalicelib.services.storage import store
 
 
-@pytest.fixture
-def parka(staff_user: User, jackets_category: Category) -> Product:
-    fields = NewProduct(
-        name="Parka", price=Decimal("99.00"), stock=10, category_id=jackets_category.id
-    )
-    return catalog.create_product(fields)
-
-
 def test_an_update_sets_the_fields_it_changes(staff_user: User, parka: Product) -> None:
     catalog.update_product(parka.id, ProductChanges(name="Long parka", price=Decimal("120.50")))
 

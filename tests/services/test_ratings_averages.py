@@ -8,31 +8,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from helpers import PASSWORD
+from helpers import make_user, score
 
-from chalicelib.domain.accounts import NewUser, UserChanges
+from chalicelib.domain.accounts import UserChanges
 from chalicelib.domain.catalog import NewProduct
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.domain.ratings import RatingChanges, RatingQuery
 from chalicelib.errors import NotFound, PermissionDenied
 from chalicelib.services import accounts, catalog, ratings
 from chalicelib.services.storage import store
-
-
-@pytest.fixture
-def parka(staff_user: User, jackets_category: Category) -> Product:
-    return catalog.create_product(
-        NewProduct(name="Parka", price=Decimal("99.00"), category_id=jackets_category.id)
-    )
-
-
-def make_user(name: str) -> User:
-    return accounts.signup(NewUser(username=name, email=f"{name}@example.com", password=PASSWORD))
-
-
-def score(product: Product) -> tuple[int, int, float]:
-    stored = catalog.get_product(product.id)
-    return stored.rating_sum, stored.rating_count, stored.average_rating
 
 
 def test_a_first_rating_is_created_and_counted(shopper_user: User, parka: Product) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from helpers import PASSWORD
+from helpers import CLIENT_ADDRESS, PASSWORD
 
 from chalicelib.domain.accounts import NewUser, UserChanges
 from chalicelib.domain.clock import utc_now
@@ -16,11 +16,9 @@ from chalicelib.errors import AuthenticationFailed, InvalidInput
 from chalicelib.services import accounts, auth
 from chalicelib.services.storage import store
 
-ADDRESS = "203.0.113.7"
-
 
 def log_in(user: User, password: str = PASSWORD) -> str:
-    return auth.login(user.username, password, ADDRESS).token
+    return auth.login(user.username, password, CLIENT_ADDRESS).token
 
 
 def is_valid(token: str) -> bool:
@@ -45,7 +43,7 @@ def test_only_a_hash_of_the_token_is_stored(shopper_user: User) -> None:
 
 
 def test_a_session_lasts_fourteen_days(shopper_user: User) -> None:
-    result = auth.login(shopper_user.username, PASSWORD, ADDRESS)
+    result = auth.login(shopper_user.username, PASSWORD, CLIENT_ADDRESS)
 
     lifetime = result.session.expires_at - result.session.created_at
     assert lifetime == timedelta(days=14)
