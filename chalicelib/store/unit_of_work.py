@@ -94,10 +94,11 @@ class UnitOfWork:
         label: str,
         record: ShopModel,
         actions: list[Action],
-        condition: Condition | None = None,
+        rule: Condition | None = None,
     ) -> None:
-        """An update of counters kept on the record, leaving its version alone."""
-        self.update(label, leaving_version_alone(record), actions, condition)
+        """An update of counters kept on the record, conditioned on their own ``rule``
+        (``stock >= q`` ...), leaving the record's version alone."""
+        self.update(label, leaving_version_alone(record), actions, rule)
 
     def delete(self, label: str, record: ShopModel, condition: Condition | None = None) -> None:
         self._transaction.delete(record, condition=condition)

@@ -27,9 +27,8 @@ from chalicelib.domain.storage import (
     WriteConflict,
 )
 from chalicelib.errors import NotFound
-from chalicelib.local.memory import core
+from chalicelib.local.memory import core, counters
 from chalicelib.local.memory.carts import at_version, next_version, reserve, to_row
-from chalicelib.local.memory.counters import next_id
 from chalicelib.local.memory.idempotency import key_is_free, stored
 from chalicelib.local.memory.unit_of_work import UnitOfWork, unit_of_work
 from chalicelib.store.models.orders import ORDER_SCOPE
@@ -68,7 +67,7 @@ def _to_row(order: Order, version: int) -> Order:
 
 
 def new_order_id() -> int:
-    return next_id("order")
+    return counters.next_id("order")
 
 
 def new_item_ids(count: int) -> list[int]:
