@@ -295,3 +295,17 @@ def bucket_keys() -> list[str]:
     s3 = boto3.client("s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
     listed = s3.list_objects_v2(Bucket=settings.media_bucket)
     return sorted(item["Key"] for item in listed.get("Contents", []))
+
+
+def expected_order(products: list[Any], ordering: str | None) -> list[int]:
+    """The ids of ``products`` (domain ``Product`` objects) in the order a product list
+    with ``ordering`` serves them: by the field, then by id."""
+    field = (ordering or "id").lstrip("-")
+    sort_values = {
+        "id": lambda product: (product.id,),
+        "created_at": lambda product: (product.created_at, product.id),
+        "price": lambda product: (product.price, product.id),
+        "name": lambda product: (product.name.casefold(), product.id),
+    }[field]
+    ids = [product.id for product in sorted(products, key=sort_values)]
+    return ids[::-1] if (ordering or "").startswith("-") else ids

@@ -3,6 +3,7 @@ contract tests (the same calls against either store)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -44,3 +45,24 @@ def a_product(store: Any, category: Category, name: str = "Boot", **fields: Any)
 
 def edited(product: Product, **changes: Any) -> Product:
     return replace(product, **changes)
+
+
+def written_once[CatalogT](
+    backend_name: str, saved: dict[str, Any], write: Callable[[], CatalogT]
+) -> CatalogT:
+    """What ``write`` wrote, for tests that only read it: the in-memory store writes it
+    for each test in microseconds; the emulator's is written once per module (``saved``,
+    a module-scoped dict) and put back for each test, since a dozen writes over HTTP each
+    time would cost most of the module's run."""
+    from chalicelib.services.storage import DYNAMODB
+
+    if backend_name != DYNAMODB:
+        return write()
+    if not saved:
+        from emptied import saved_store
+
+        saved.update(catalog=write(), restore=saved_store())
+    else:
+        saved["restore"]()
+    catalog: CatalogT = saved["catalog"]
+    return catalog

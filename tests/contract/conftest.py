@@ -25,3 +25,10 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Any]:
         core.reset()
     with using_store(request.param):
         yield store
+
+
+@pytest.fixture(scope="module")
+def saved_emulator_catalog() -> dict[str, Any]:
+    """A module's read-only catalog as first written to the emulator, and how to put it
+    back (``catalog_records.written_once``)."""
+    return {}

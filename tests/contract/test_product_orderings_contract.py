@@ -10,11 +10,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from catalog_records import a_category, a_product
+from catalog_records import a_category, a_product, written_once
+from helpers import expected_order
 
 from chalicelib.domain.catalog import ProductQuery
 from chalicelib.domain.entities import Product
-from chalicelib.services.storage import DYNAMODB
 
 # (name, price): equal prices, names differing only in case, names that begin others.
 CATALOG = [
@@ -41,29 +41,15 @@ def write_catalog(store: Any) -> list[Product]:
     ]
 
 
-@pytest.fixture(scope="module")
-def saved_emulator_catalog() -> dict[str, Any]:
-    """The catalog as first written to the emulator, and how to put it back."""
-    return {}
-
-
 @pytest.fixture
 def catalog(
     backend: Any, request: pytest.FixtureRequest, saved_emulator_catalog: dict[str, Any]
 ) -> list[Product]:
-    """The tests only read the catalog: the emulator's is written once per module and put
-    back for each test; the in-memory store writes it in microseconds."""
-    if request.node.callspec.params["backend"] != DYNAMODB:
-        return write_catalog(backend)
-    if not saved_emulator_catalog:
-        from emptied import saved_store
-
-        products = write_catalog(backend)
-        saved_emulator_catalog.update(products=products, restore=saved_store())
-    else:
-        saved_emulator_catalog["restore"]()
-    products: list[Product] = saved_emulator_catalog["products"]
-    return products
+    return written_once(
+        request.node.callspec.params["backend"],
+        saved_emulator_catalog,
+        lambda: write_catalog(backend),
+    )
 
 
 def every_page(store: Any, query: ProductQuery) -> list[int]:
@@ -77,18 +63,6 @@ def every_page(store: Any, query: ProductQuery) -> list[int]:
             return found
         query = ProductQuery(**{**vars(query), "cursor": page.next_cursor})
     raise AssertionError("the pages never end")
-
-
-def expected_order(products: list[Product], ordering: str | None) -> list[int]:
-    field = (ordering or "id").lstrip("-")
-    sort_values = {
-        "id": lambda product: (product.id,),
-        "created_at": lambda product: (product.created_at, product.id),
-        "price": lambda product: (product.price, product.id),
-        "name": lambda product: (product.name.casefold(), product.id),
-    }[field]
-    ids = [product.id for product in sorted(products, key=sort_values)]
-    return ids[::-1] if (ordering or "").startswith("-") else ids
 
 
 @pytest.mark.parametrize("ordering", ORDERINGS)

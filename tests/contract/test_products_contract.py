@@ -7,14 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from catalog_records import a_category, a_product, edited
+from catalog_records import a_category, a_product, edited, written_once
 from helpers import INVALID_CURSOR
 
 from chalicelib.domain.catalog import ProductQuery
 from chalicelib.domain.entities import Category, Product
 from chalicelib.domain.storage import ConditionsFailed, WriteConflict
 from chalicelib.errors import Conflict, InvalidInput, NotFound
-from chalicelib.services.storage import DYNAMODB
 
 # --- create and read ----------------------------------------------------------------------
 
@@ -299,30 +298,15 @@ def write_catalog(store: Any) -> dict[str, Product]:
     }
 
 
-@pytest.fixture(scope="module")
-def saved_emulator_catalog() -> dict[str, Any]:
-    """The catalog as first written to the emulator, and how to put it back."""
-    return {}
-
-
 @pytest.fixture
 def catalog(
     backend: Any, request: pytest.FixtureRequest, saved_emulator_catalog: dict[str, Any]
 ) -> dict[str, Product]:
-    """The list tests only read the catalog: the emulator's is written once per module
-    and put back for each test (a dozen writes over HTTP each time cost most of the
-    module's run); the in-memory store writes it in microseconds."""
-    if request.node.callspec.params["backend"] != DYNAMODB:
-        return write_catalog(backend)
-    if not saved_emulator_catalog:
-        from emptied import saved_store
-
-        products = write_catalog(backend)
-        saved_emulator_catalog.update(products=products, restore=saved_store())
-    else:
-        saved_emulator_catalog["restore"]()
-    products_by_name: dict[str, Product] = saved_emulator_catalog["products"]
-    return products_by_name
+    return written_once(
+        request.node.callspec.params["backend"],
+        saved_emulator_catalog,
+        lambda: write_catalog(backend),
+    )
 
 
 def names(store: Any, query: ProductQuery) -> list[str]:

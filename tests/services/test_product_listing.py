@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from helpers import expected_order
 
 from chalicelib.domain.catalog import NewProduct, ProductQuery
 from chalicelib.domain.entities import Category, Product
@@ -62,19 +63,6 @@ def every_page(limit: int = 3, **criteria: Any) -> list[Product]:
         if cursor is None:
             return listed
     raise AssertionError("the pages never end")
-
-
-def expected_order(products: list[Product], ordering: str | None) -> list[int]:
-    field = (ordering or "id").lstrip("-")
-    sort_values = {
-        "id": lambda product: (product.id,),
-        "created_at": lambda product: (product.created_at, product.id),
-        "price": lambda product: (product.price, product.id),
-        "name": lambda product: (product.name.casefold(), product.id),
-    }[field]
-    ascending = sorted(products, key=sort_values)
-    ids = [product.id for product in ascending]
-    return ids[::-1] if (ordering or "").startswith("-") else ids
 
 
 def ids(products: list[Product]) -> list[int]:
