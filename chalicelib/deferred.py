@@ -30,11 +30,16 @@ class DeferredPackage:
 
 if TYPE_CHECKING:
     from chalicelib import api, domain, schemas, services
+    from chalicelib import store as dynamodb
 else:
     api = DeferredPackage("chalicelib.api")  # the API's modules that few requests need
     domain = DeferredPackage("chalicelib.domain")
     schemas = DeferredPackage("chalicelib.schemas")
     services = DeferredPackage("chalicelib.services")
+    # The DynamoDB store's own modules, for what only it has: the translation of a failed
+    # AWS call, SnapStart's clients. Use cases reach their records through
+    # ``services.storage.store``, which may serve another store.
+    dynamodb = DeferredPackage("chalicelib.store")
 
 
 def retarget(package: DeferredPackage, name: str) -> None:

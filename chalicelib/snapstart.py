@@ -27,6 +27,8 @@ import os
 import random
 from typing import Any
 
+from chalicelib.deferred import api, dynamodb, schemas
+
 SNAP_START = "snap-start"
 
 _prepared_clients: list[Any] = []
@@ -64,22 +66,19 @@ def prepared_clients() -> list[Any]:
 
 
 def _load_product_routes() -> None:
-    from chalicelib.api import products
-    from chalicelib.api.deferred import load_deferred
-    from chalicelib.schemas.queries import ProductListQuery
-
-    load_deferred(products)  # services, repositories, models and schemas of the routes
+    # The routes' services and schemas, then what those services defer: the store's
+    # repositories and table models.
+    for module in api.deferred.load_deferred(api.products):
+        api.deferred.load_deferred(module)
     # Product responses are plain dicts (api/products.py); the list's filters are a model.
-    ProductListQuery.model_rebuild(force=True)  # what ``defer_build`` leaves to first use
+    schemas.queries.ProductListQuery.model_rebuild(force=True)  # what ``defer_build`` leaves
 
 
 def _create_dynamodb_clients() -> list[Any]:
     """One client per table model, and the shared connection's (batch reads and
     transactions), all pointed at this stage's tables."""
-    from chalicelib.store.credentials import build_clients_with_deferred_credentials
-    from chalicelib.store.models import all_models, shared_connection
-
+    models = dynamodb.models
     # The first call of a model binds every model to the stage's tables.
-    connections = [model._get_connection().connection for model in all_models()]
-    connections.append(shared_connection())
-    return build_clients_with_deferred_credentials(connections)
+    connections = [model._get_connection().connection for model in models.all_models()]
+    connections.append(models.shared_connection())
+    return dynamodb.credentials.build_clients_with_deferred_credentials(connections)

@@ -11,6 +11,8 @@ from chalice import Response
 from pydantic import BaseModel
 
 from chalicelib import errors
+from chalicelib.config import get_settings
+from chalicelib.deferred import dynamodb
 
 logger = logging.getLogger("shop")
 
@@ -69,9 +71,7 @@ def _log_storage_failure(error: errors.ServiceUnavailable) -> None:
     """One line per 503 that a failed AWS call caused, naming the failure and endpoint in
     ``storage_error`` (a CloudWatch metric filter counts the lines that carry it). A 503
     for another reason (writers that keep losing races) is not one."""
-    from chalicelib.store.failures import describe_storage_failure
-
-    failure = describe_storage_failure(error)
+    failure = dynamodb.failures.describe_storage_failure(error)
     if failure is not None:
         endpoint, underlying = _storage_endpoint(failure), _underlying(error)
         logger.warning(
@@ -86,8 +86,6 @@ def _log_storage_failure(error: errors.ServiceUnavailable) -> None:
 def _storage_endpoint(failure: str) -> str:
     """The emulator's URL when one is configured (what a developer compares with the
     emulator they started), else the AWS host that ``failure`` names."""
-    from chalicelib.config import get_settings
-
     _, at, host = failure.rpartition(" at ")
     return get_settings().aws_endpoint_url or (host if at else "AWS")
 
@@ -104,10 +102,8 @@ def _underlying(error: BaseException) -> BaseException:
 
 
 def unexpected_error_response(exc: BaseException) -> Response:
-    # Imported here: the store is an adapter, and only failures need its translation.
-    from chalicelib.store.failures import as_shop_error
-
-    translated = as_shop_error(exc)
+    # Loaded on first use: the store is an adapter, and only failures need its translation.
+    translated = dynamodb.failures.as_shop_error(exc)
     if translated is not None:
         return error_response(translated)  # which logs the failure (its cause)
     logger.exception("unhandled error")

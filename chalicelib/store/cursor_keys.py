@@ -15,6 +15,7 @@ from typing import Any
 
 from chalicelib.config import Settings, get_settings
 from chalicelib.errors import ServiceUnavailable
+from chalicelib.store import deadline
 from chalicelib.timeouts import BOTOCORE_CLIENT_SETTINGS
 
 _keys: dict[tuple[str | None, str | None, str], bytes] = {}
@@ -48,8 +49,6 @@ def _fetch(settings: Settings, arn: str) -> str:
     import botocore.session
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError
-
-    from chalicelib.store import deadline
 
     deadline.install()  # before the session below is created
     client: Any = botocore.session.get_session().create_client(

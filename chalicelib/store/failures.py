@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
+from chalicelib.domain.storage import WriteConflict
 from chalicelib.errors import ServiceUnavailable, ShopError
 from chalicelib.timeouts import current_budget
 
@@ -55,8 +56,6 @@ def cancelled_by_contention(exc: BaseException) -> bool:
 def as_shop_error(exc: BaseException) -> ShopError | None:
     """The domain error for an infrastructure failure, or None for a real bug. It keeps
     ``exc`` as its ``__cause__``, for the log."""
-    from chalicelib.domain.storage import WriteConflict
-
     error: ShopError | None = None
     code = error_code(exc)
     if isinstance(exc, WriteConflict):
