@@ -91,7 +91,8 @@ def load_catalog(size: int, matches: int = MATCHES, *, sold_out: bool = False) -
     from chalicelib.domain.clock import utc_now
     from chalicelib.domain.entities import Category, Product
     from chalicelib.store import categories, products
-    from chalicelib.store.models import CategoryRecord, ProductRecord, bind_models
+    from chalicelib.store.models import bind_models
+    from chalicelib.store.models.catalog import CategoryRecord, ProductRecord
 
     bind_models()
     category = Category(id=1, name="Bench", created_at=utc_now(), product_count=size)

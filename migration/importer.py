@@ -25,7 +25,8 @@ from chalicelib.domain.entities import Category, Product, User
 from chalicelib.domain.orders import Order, OrderItem, OrderStatus
 from chalicelib.domain.ratings import Rating
 from chalicelib.store import carts, categories, orders, products, ratings, users
-from chalicelib.store.models import LookupRecord, ShopModel, bind_models
+from chalicelib.store.models import ShopModel, bind_models
+from chalicelib.store.models.accounts import LookupRecord
 
 from .dump import DumpError, iter_records
 from .media import MediaCheck, check_images, upload

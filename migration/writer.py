@@ -17,7 +17,8 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.config import get_settings
-from chalicelib.store.models import CounterRecord, ShopModel, bind_models
+from chalicelib.store.models import ShopModel, bind_models
+from chalicelib.store.models.counters import CounterRecord
 from chalicelib.store.unit_of_work import condition_failed
 
 READ_BATCH = 100

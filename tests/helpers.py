@@ -185,7 +185,7 @@ class Catalog:
                 for number in range(count)
             ]
         from chalicelib.store.id_blocks import reserve_ids
-        from chalicelib.store.models import CategoryRecord, ProductRecord
+        from chalicelib.store.models.catalog import CategoryRecord, ProductRecord
         from chalicelib.store.products import to_record
         from chalicelib.store.unit_of_work import leaving_version_alone
 

@@ -26,13 +26,10 @@ from chalicelib.store.batch import batch_get_one_each
 from chalicelib.store.counters import next_id
 from chalicelib.store.id_blocks import reserve_ids
 from chalicelib.store.idempotency import raw_key, to_reply
-from chalicelib.store.models import (
-    CartRecord,
-    CounterRecord,
-    IdempotencyRecord,
-    ShopModel,
-)
-from chalicelib.store.models.carts import CartLineMap
+from chalicelib.store.models import ShopModel
+from chalicelib.store.models.carts import CartLineMap, CartRecord
+from chalicelib.store.models.counters import CounterRecord
+from chalicelib.store.models.orders import IdempotencyRecord
 from chalicelib.store.products import product_key, products_of
 from chalicelib.store.unit_of_work import ConditionsFailed, condition_failed, unit_of_work
 

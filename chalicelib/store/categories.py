@@ -11,8 +11,7 @@ from chalicelib.domain.entities import Category
 from chalicelib.domain.storage import WriteConflict
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.store.counters import next_id
-from chalicelib.store.models import CategoryRecord, ProductRecord
-from chalicelib.store.models.catalog import CATEGORY_SCOPE
+from chalicelib.store.models.catalog import CATEGORY_SCOPE, CategoryRecord, ProductRecord
 from chalicelib.store.pagination import Page, query_page
 from chalicelib.store.unit_of_work import ConditionsFailed, condition_failed, unit_of_work
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from chalicelib.store.models import CounterRecord
+from chalicelib.store.models.counters import CounterRecord
 
 
 def next_id(kind: str) -> int:

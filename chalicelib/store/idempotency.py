@@ -15,7 +15,7 @@ from typing import Any
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.domain.orders import StoredReply
-from chalicelib.store.models import IdempotencyRecord
+from chalicelib.store.models.orders import IdempotencyRecord
 
 
 def reply_key(user_id: int, client_key: str) -> str:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.domain.throttling import Counter, FailureWindow, LoginState
-from chalicelib.store.models import LookupRecord
+from chalicelib.store.models.accounts import LookupRecord
 from chalicelib.store.unit_of_work import UnitOfWork
 from chalicelib.store.users import username_claim_key
 

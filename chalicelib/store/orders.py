@@ -27,9 +27,8 @@ from chalicelib.store import carts, idempotency
 from chalicelib.store.counters import next_id
 from chalicelib.store.id_blocks import reserve_ids
 from chalicelib.store.idempotency import StoredReply
-from chalicelib.store.models import OrderRecord, ProductRecord
-from chalicelib.store.models.catalog import IN_STOCK, OUT_OF_STOCK
-from chalicelib.store.models.orders import ORDER_SCOPE, OrderItemMap
+from chalicelib.store.models.catalog import IN_STOCK, OUT_OF_STOCK, ProductRecord
+from chalicelib.store.models.orders import ORDER_SCOPE, OrderItemMap, OrderRecord
 from chalicelib.store.pagination import Page, query_page
 from chalicelib.store.unit_of_work import ConditionsFailed, UnitOfWork, unit_of_work
 

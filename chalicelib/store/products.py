@@ -29,8 +29,14 @@ from chalicelib.domain.storage import WriteConflict
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.store.batch import batch_get_one_each
 from chalicelib.store.counters import next_id
-from chalicelib.store.models import CategoryRecord, ProductRecord, ShopModel
-from chalicelib.store.models.catalog import IN_STOCK, OUT_OF_STOCK, PRODUCT_SCOPE
+from chalicelib.store.models import ShopModel
+from chalicelib.store.models.catalog import (
+    IN_STOCK,
+    OUT_OF_STOCK,
+    PRODUCT_SCOPE,
+    CategoryRecord,
+    ProductRecord,
+)
 from chalicelib.store.pagination import Page, decode_cursor, encode_cursor, key_types
 from chalicelib.store.unit_of_work import (
     ConditionsFailed,

@@ -29,13 +29,9 @@ from chalicelib.domain.ratings import (
 from chalicelib.domain.storage import WriteConflict
 from chalicelib.errors import InvalidInput, NotFound
 from chalicelib.store.counters import next_id
-from chalicelib.store.models import (
-    LookupRecord,
-    ProductRecord,
-    RatingRecord,
-    UserRecord,
-)
-from chalicelib.store.models.ratings import RATING_SCOPE
+from chalicelib.store.models.accounts import LookupRecord, UserRecord
+from chalicelib.store.models.catalog import ProductRecord
+from chalicelib.store.models.ratings import RATING_SCOPE, RatingRecord
 from chalicelib.store.pagination import Page, query_page
 from chalicelib.store.unit_of_work import ConditionsFailed, condition_failed, unit_of_work
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from chalicelib.domain.entities import Session, User
 from chalicelib.store.batch import batch_get_one_each
-from chalicelib.store.models import SessionRecord, UserRecord
+from chalicelib.store.models.accounts import SessionRecord, UserRecord
 from chalicelib.store.unit_of_work import UnitOfWork
 from chalicelib.store.users import to_user
 

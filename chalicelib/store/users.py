@@ -11,8 +11,7 @@ from chalicelib.domain.entities import User
 from chalicelib.domain.storage import WriteConflict
 from chalicelib.errors import InvalidInput, NotFound
 from chalicelib.store.counters import next_id
-from chalicelib.store.models import LookupRecord, UserRecord
-from chalicelib.store.models.accounts import USER_SCOPE
+from chalicelib.store.models.accounts import USER_SCOPE, LookupRecord, UserRecord
 from chalicelib.store.pagination import Page, query_page
 from chalicelib.store.unit_of_work import ConditionsFailed, UnitOfWork, unit_of_work
 

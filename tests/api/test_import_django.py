@@ -256,7 +256,9 @@ def test_a_second_run_changes_nothing_and_says_so(api, imported, dump, media):
 
 
 def test_an_interrupted_import_finishes_when_repeated(api, imported, dump, media):
-    from chalicelib.store.models import OrderRecord, ProductRecord, RatingRecord
+    from chalicelib.store.models.catalog import ProductRecord
+    from chalicelib.store.models.orders import OrderRecord
+    from chalicelib.store.models.ratings import RatingRecord
 
     # As if the first run had stopped part-way through the products.
     ProductRecord(6).delete()
@@ -374,7 +376,8 @@ def test_staff_superuser_and_active_flags_carry_over(imported):
 
 
 def test_a_username_taken_in_the_tables_is_refused_before_writing(api, people, dump, media):
-    from chalicelib.store.models import ProductRecord, UserRecord
+    from chalicelib.store.models.accounts import UserRecord
+    from chalicelib.store.models.catalog import ProductRecord
 
     people.signup("first")
     people.signup("Admin")  # id 2; the dump's admin is pk=1

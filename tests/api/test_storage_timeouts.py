@@ -137,7 +137,8 @@ def test_an_attempt_that_could_not_finish_before_the_deadline_is_not_started(
     from pynamodb.exceptions import GetError
 
     from chalicelib.store.failures import as_shop_error, describe_storage_failure
-    from chalicelib.store.models import ProductRecord, bind_models
+    from chalicelib.store.models import bind_models
+    from chalicelib.store.models.catalog import ProductRecord
 
     bind_models()
     time_for_one_attempt = timeouts.DEADLINE_MARGIN_SECONDS + timeouts.ATTEMPT_WORST_CASE_SECONDS

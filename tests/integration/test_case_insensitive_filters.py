@@ -7,7 +7,7 @@ from decimal import Decimal
 from chalicelib.domain.catalog import NewProduct, ProductChanges, ProductQuery
 from chalicelib.domain.entities import Category, Product, User
 from chalicelib.services import catalog
-from chalicelib.store.models import ProductRecord
+from chalicelib.store.models.catalog import ProductRecord
 from chalicelib.store.products import backfill_filter_keys
 from chalicelib.store.unit_of_work import leaving_version_alone
 

@@ -34,7 +34,7 @@ def names_shown(products: list[Product]) -> set[str]:
 def test_repeating_a_rename_whose_copy_was_cut_off_finishes_the_copy(
     staff_user: User, jackets_category: Category
 ) -> None:
-    from chalicelib.store.models import ProductRecord
+    from chalicelib.store.models.catalog import ProductRecord
     from chalicelib.store.unit_of_work import leaving_version_alone
 
     products = products_of(jackets_category, 3)

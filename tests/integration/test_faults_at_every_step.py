@@ -51,15 +51,11 @@ def stored_in_the_emulator() -> Stored:
     from moto.s3.models import s3_backends
 
     from chalicelib.config import get_settings
-    from chalicelib.store.models import (
-        CategoryRecord,
-        LookupRecord,
-        OrderRecord,
-        ProductRecord,
-        RatingRecord,
-        ShopModel,
-        UserRecord,
-    )
+    from chalicelib.store.models import ShopModel
+    from chalicelib.store.models.accounts import LookupRecord, UserRecord
+    from chalicelib.store.models.catalog import CategoryRecord, ProductRecord
+    from chalicelib.store.models.orders import OrderRecord
+    from chalicelib.store.models.ratings import RatingRecord
 
     settings = get_settings()
     tables = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.aws_region].tables

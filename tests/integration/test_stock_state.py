@@ -20,7 +20,7 @@ from chalicelib.services import cart as cart_service
 from chalicelib.services import catalog
 from chalicelib.services import orders as order_service
 from chalicelib.services.orders import Reply
-from chalicelib.store.models import ProductRecord
+from chalicelib.store.models.catalog import ProductRecord
 from chalicelib.store.products import backfill_filter_keys
 from chalicelib.store.unit_of_work import leaving_version_alone
 

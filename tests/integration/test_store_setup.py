@@ -12,7 +12,8 @@ def test_a_second_init_reports_the_bucket_as_existing(store):
 
 
 def test_an_index_a_restored_table_lacks_is_added_and_serves_its_queries(store):
-    from chalicelib.store.models import ProductRecord, shared_connection
+    from chalicelib.store.models import shared_connection
+    from chalicelib.store.models.catalog import ProductRecord
 
     client = shared_connection().client
     table = ProductRecord.Meta.table_name

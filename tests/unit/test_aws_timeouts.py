@@ -61,7 +61,8 @@ def bound_models() -> Iterator[None]:
 
 
 def dynamodb_clients() -> list[Any]:
-    from chalicelib.store.models import ProductRecord, shared_connection
+    from chalicelib.store.models import shared_connection
+    from chalicelib.store.models.catalog import ProductRecord
 
     return [ProductRecord._get_connection().connection.client, shared_connection().client]
 

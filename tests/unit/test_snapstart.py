@@ -45,7 +45,8 @@ from botocore.awsrequest import AWSResponse
 
 from chalicelib import snapstart, timeouts
 from chalicelib.store.deadline import RequestDeadlineReached
-from chalicelib.store.models import ProductRecord, shared_connection
+from chalicelib.store.models import shared_connection
+from chalicelib.store.models.catalog import ProductRecord
 
 clients = snapstart.prepared_clients()
 credentials = list({id(c._request_signer._credentials): c._request_signer._credentials

@@ -11,7 +11,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 BEFORE_AND_AFTER_FIRST_CALL = """
 from chalicelib.config import get_settings
-from chalicelib.store.models import ProductRecord
+from chalicelib.store.models.catalog import ProductRecord
 before = ProductRecord.Meta.table_name
 ProductRecord._get_connection()
 print(before, ProductRecord.Meta.table_name == get_settings().table_name("products"))
@@ -20,7 +20,7 @@ print(before, ProductRecord.Meta.table_name == get_settings().table_name("produc
 SETTINGS_RESET = """
 import os
 from chalicelib.config import reset_settings
-from chalicelib.store.models import ProductRecord
+from chalicelib.store.models.catalog import ProductRecord
 ProductRecord._get_connection()
 os.environ["TABLE_PREFIX"] = "other-"
 reset_settings()

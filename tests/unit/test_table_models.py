@@ -12,12 +12,13 @@ LATE_MODEL = """
 from chalicelib.config import get_settings
 from chalicelib.store import models
 models.bind_models()
-print(models.RatingRecord.Meta.table_name == get_settings().table_name("ratings"))
+from chalicelib.store.models.ratings import RatingRecord
+print(RatingRecord.Meta.table_name == get_settings().table_name("ratings"))
 """
 
 ALL_MODELS = """
 from chalicelib.store import models
-models.CounterRecord
+from chalicelib.store.models import counters
 print(*sorted(model.short_name for model in models.all_models()))
 """
 

@@ -13,7 +13,7 @@ from chalicelib.domain.storage import ConditionsFailed, Page, WriteConflict
 from chalicelib.errors import NotFound
 from chalicelib.local.memory import core
 from chalicelib.local.memory.unit_of_work import UnitOfWork, unit_of_work
-from chalicelib.store.models import UserRecord
+from chalicelib.store.models.accounts import UserRecord
 from chalicelib.store.pagination import decode_cursor, encode_cursor, key_types
 from chalicelib.store.users import (
     EMAIL,
