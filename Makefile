@@ -35,7 +35,7 @@ reset: $(INSTALLED)
 	$(BIN)/python -m chalicelib.local.persistence reset
 
 test: $(INSTALLED) lint typecheck
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 # A deeper schemathesis run than the bounded one in `make test` (tests/e2e/test_schemathesis.py):
 # more examples per operation and a 15-minute budget. SHOP_FUZZ_SEED=<seed> replays a run.

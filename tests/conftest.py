@@ -133,3 +133,31 @@ def rating_ids(parka_and_cap: list[Product], raters: list[User]) -> list[int]:
     return [
         ratings.rate(user, product.id, 3, "")[0].id for product in parka_and_cap for user in raters
     ]
+
+
+# The modules that take longest (measured: schemathesis ~45 s, the signal and data tests of
+# `make run` ~15-20 s each, the deploy rehearsal ~20 s ...) start first. pytest-xdist
+# hands whole modules to its workers in collection order (`make test` passes
+# --no-loadscope-reorder; its default order, by number of tests, would hand these
+# few-test modules out last), and a long module handed out last keeps one worker busy
+# while the other has nothing left to do.
+LONGEST_FIRST = (
+    "tests/e2e/test_schemathesis.py",
+    "tests/e2e/test_local_signals.py",
+    "tests/deploy/test_deploy_rehearsal.py",
+    "tests/e2e/test_local_data.py",
+    "tests/api/test_storage_timeouts.py",
+    "tests/e2e/test_local_messages.py",
+    "tests/api/test_cart_checkout.py",
+    "tests/deploy/test_template_lint.py",
+    "tests/e2e/test_checkout_races.py",
+    "tests/e2e/test_stack_lifecycle.py",
+    "tests/e2e/test_docs_in_browser.py",
+    "tests/deploy/test_deploy_recovery.py",
+    "tests/e2e/test_stack_concurrency.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {path: position for position, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.partition("::")[0], len(rank)))
