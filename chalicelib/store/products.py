@@ -450,7 +450,7 @@ def no_price_in_range(query: ProductQuery) -> bool:
     return lowest > query.max_price.quantize(CENT, rounding=ROUND_FLOOR)
 
 
-def _list_index(query: ProductQuery) -> tuple[Index[Any], int | str, str, set[str]]:
+def list_index(query: ProductQuery) -> tuple[Index[Any], int | str, str, set[str]]:
     """The index a list Queries, its hash key value, the cursor scope and the filters the
     index serves itself. A color or size reads only matching products (a color wins over
     a size and a category, which become filters); otherwise the category's index (with
@@ -484,7 +484,7 @@ def list_products(query: ProductQuery) -> Page[Product]:
     (or after the last entry read, when the Queries ran out before the page was full), so
     pages neither repeat nor skip a product whose sort key did not change meanwhile.
     """
-    index, hash_value, scope, served = _list_index(query)
+    index, hash_value, scope, served = list_index(query)
     filter_condition = _filters(query, served)
     key_names = key_types(ProductRecord, index)
     start_key = None

@@ -5,18 +5,17 @@ their category kept in the same transactions."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC
 from decimal import ROUND_CEILING, ROUND_FLOOR
 from typing import Any, NoReturn
 
-from pynamodb.constants import NUMBER, STRING
+from pynamodb.constants import NUMBER
 
 from chalicelib.domain.catalog import ProductQuery
 from chalicelib.domain.catalog_keys import (
     filter_key,
-    name_sort_key,
     price_sort_key,
     search_terms,
     search_text,
@@ -27,18 +26,19 @@ from chalicelib.errors import Conflict, NotFound
 from chalicelib.local.memory import core
 from chalicelib.local.memory.counters import next_id
 from chalicelib.local.memory.unit_of_work import unit_of_work
-from chalicelib.store.models.catalog import PRODUCT_SCOPE
-from chalicelib.store.pagination import decode_cursor, encode_cursor
+from chalicelib.store.models.catalog import ProductRecord
+from chalicelib.store.pagination import decode_cursor, encode_cursor, key_types
 from chalicelib.store.products import (
     CATEGORY,
     PREVIOUS_CATEGORY,
     PRODUCT,
     PRODUCT_MOVED,
+    list_index,
     no_price_in_range,
     only_stock_changed,
     price_bound,
     raise_for_category_claim,
-    stock_state,
+    to_record,
 )
 
 # The labels, messages and the decisions that read no table are the same in both stores.
@@ -249,107 +249,15 @@ def delete_product(product: Product) -> None:
 
 # --- lists --------------------------------------------------------------------------------
 
-# The sort key of each ordering's indexes, and its DynamoDB type.
-_RANGE_KEYS = {"id": ("id", NUMBER), "price": ("price_key", STRING), "name": ("name_key", STRING)}
 
-
-@dataclass(frozen=True)
-class _Index:
-    """The index DynamoDB's list would Query: its hash key (name, type, value), which
-    products it holds, and the scope its cursors are signed for."""
-
-    hash_name: str
-    hash_type: str
-    hash_value: str
-    scope: str
-    holds: Callable[[Product], bool]
-    range_name: str
-    range_type: str
-
-    @property
-    def key_types(self) -> dict[str, str]:
-        return {"id": NUMBER, self.hash_name: self.hash_type, self.range_name: self.range_type}
-
-    def sort_value(self, product: Product) -> tuple[int, str]:
-        """The index's sort key, as a tuple that compares like it (ids as numbers)."""
-        if self.range_name == "price_key":
-            return (0, price_sort_key(product.price, product.id))
-        if self.range_name == "name_key":
-            return (0, name_sort_key(product.name, product.id))
-        return (product.id, "")
-
-    def key_of(self, product: Product) -> dict[str, Any]:
-        """The key a page ending at ``product`` continues after, in DynamoDB's shape."""
-        return {
-            "id": {NUMBER: str(product.id)},
-            self.hash_name: {self.hash_type: self.hash_value},
-            self.range_name: {self.range_type: _wire(self.sort_value(product))},
-        }
-
-    def start_after(self, key: dict[str, Any]) -> tuple[int, str]:
-        value = key[self.range_name][self.range_type]
-        return (int(value), "") if self.range_type == NUMBER else (0, str(value))
-
-
-def _wire(sort_value: tuple[int, str]) -> str:
-    number, text = sort_value
-    return text or str(number)
-
-
-def _list_index(query: ProductQuery) -> _Index:
-    """As the DynamoDB store picks it: a color's index (color wins over size and
-    category), a size's, the category's, the in-stock or sold-out products', else the
-    whole catalog's."""
-    ordering = query.ordering or "id"
-    base = (
-        f"category-products-{query.category_id}-{ordering}"
-        if query.category_id is not None
-        else f"products-{ordering}"
-    )
-    range_name, range_type = _RANGE_KEYS[query.sort_field]
-
-    def index(
-        name: str, kind: str, value: str, scope: str, holds: Callable[[Product], bool]
-    ) -> _Index:
-        return _Index(name, kind, value, scope, holds, range_name, range_type)
-
-    color_key = filter_key(query.color) if query.color is not None else None
-    if color_key is not None:
-        return index(
-            "color_key",
-            STRING,
-            color_key,
-            f"{base}-color:{color_key}",
-            lambda p: filter_key(p.color) == color_key,
-        )
-    size_key = filter_key(query.size) if query.size is not None else None
-    if size_key is not None:
-        return index(
-            "size_key",
-            STRING,
-            size_key,
-            f"{base}-size:{size_key}",
-            lambda p: filter_key(p.size) == size_key,
-        )
-    if query.category_id is not None:
-        category_id = query.category_id
-        return index(
-            "category_id", NUMBER, str(category_id), base, lambda p: p.category_id == category_id
-        )
-    if query.in_stock is not None:
-        state = stock_state(1 if query.in_stock else 0)
-        return index(
-            "stock_state",
-            STRING,
-            state,
-            f"{base}-stock:{state}",
-            lambda p: stock_state(p.stock) == state,
-        )
-    return index("scope", STRING, PRODUCT_SCOPE, base, lambda p: True)
+def _sort_value(serialized: dict[str, Any], range_name: str) -> tuple[int, str]:
+    """An index key's sort value, as a tuple that compares like it (numbers as numbers)."""
+    ((kind, value),) = serialized[range_name].items()
+    return (int(value), "") if kind == NUMBER else (0, str(value))
 
 
 def _matches(product: Product, query: ProductQuery) -> bool:
-    """Every filter of the query (those the index serves hold already)."""
+    """Every filter of the query, those the index serves included."""
     if query.category_id is not None and product.category_id != query.category_id:
         return False
     for wanted, value in ((query.color, product.color), (query.size, product.size)):
@@ -376,23 +284,33 @@ def _matches(product: Product, query: ProductQuery) -> bool:
 
 def list_products(query: ProductQuery) -> Page[Product]:
     """One page of the products the query selects, in the order of the index DynamoDB's
-    list reads, continuing after the cursor's key. Always a full page when that many
-    match (DynamoDB's may stop short; both end with no cursor)."""
-    index = _list_index(query)
+    list reads (the DynamoDB store picks it, and its records give each product's key on
+    it), continuing after the cursor's key. Always a full page when that many match
+    (DynamoDB's may stop short; both end with no cursor)."""
+    index, _, scope, _ = list_index(query)
+    names = key_types(ProductRecord, index)
+    range_name = next(a.attr_name for a in index.Meta.attributes.values() if a.is_range_key)
     start = None
     if query.cursor is not None:
-        start = index.start_after(decode_cursor(index.scope, query.cursor, index.key_types))
+        start = _sort_value(decode_cursor(scope, query.cursor, names), range_name)
     if no_price_in_range(query):
         return Page([], None)
     with core.call("Query"):
-        selected = [p for p in _products().values() if index.holds(p) and _matches(p, query)]
-        selected.sort(key=index.sort_value, reverse=not query.ascending)
+        keys = {
+            product.id: to_record(product).serialize()
+            for product in _products().values()
+            if _matches(product, query)
+        }
+        sort_values = {pid: _sort_value(key, range_name) for pid, key in keys.items()}
+        ordered = sorted(keys, key=sort_values.__getitem__, reverse=not query.ascending)
         if start is not None:
-            selected = [
-                p
-                for p in selected
-                if (index.sort_value(p) > start if query.ascending else index.sort_value(p) < start)
+            ordered = [
+                pid
+                for pid in ordered
+                if (sort_values[pid] > start if query.ascending else sort_values[pid] < start)
             ]
-        items = [copy.deepcopy(p) for p in selected[: query.limit]]
-    more = len(selected) > query.limit
-    return Page(items, encode_cursor(index.scope, index.key_of(items[-1])) if more else None)
+        items = [copy.deepcopy(_products()[pid]) for pid in ordered[: query.limit]]
+    if len(ordered) <= query.limit:
+        return Page(items, None)
+    last = keys[items[-1].id]
+    return Page(items, encode_cursor(scope, {name: last[name] for name in names}))
