@@ -6,26 +6,28 @@ from __future__ import annotations
 import copy
 from datetime import UTC
 from functools import partial
-from typing import Any
-
-from pynamodb.constants import NUMBER, STRING
 
 from chalicelib.domain.entities import Category, Product
 from chalicelib.domain.storage import ConditionsFailed, Page, WriteConflict
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.local.memory import core
 from chalicelib.local.memory.counters import next_id
+from chalicelib.local.memory.pages import id_ordered_page
 from chalicelib.local.memory.unit_of_work import UnitOfWork
-from chalicelib.store.categories import CATEGORY, CATEGORY_CHANGED, CATEGORY_HAS_PRODUCTS, PRODUCT
-from chalicelib.store.models.catalog import CATEGORY_SCOPE
-from chalicelib.store.pagination import decode_cursor, encode_cursor
+from chalicelib.store.categories import (
+    CATEGORY,
+    CATEGORY_CHANGED,
+    CATEGORY_HAS_PRODUCTS,
+    PRODUCT,
+    to_record,
+)
+from chalicelib.store.models.catalog import CategoryRecord
+from chalicelib.store.pagination import key_types
 
 __all__ = ["CATEGORY", "CATEGORY_CHANGED", "CATEGORY_HAS_PRODUCTS", "PRODUCT"]
 
 
 # The cursor of the category list: the key of the ``categories_by_id`` index.
-LIST_SCOPE = "categories"
-LIST_KEY_TYPES = {"id": NUMBER, "scope": STRING}
 
 
 def _categories() -> dict[int, Category]:
@@ -62,19 +64,15 @@ def get_category(category_id: int) -> Category:
 
 def list_categories(limit: int, cursor: str | None) -> Page[Category]:
     """By id, ``limit`` at a time; the cursor continues after the last id served."""
-    after = 0
-    if cursor is not None:
-        after = int(decode_cursor(LIST_SCOPE, cursor, LIST_KEY_TYPES)["id"][NUMBER])
-    with core.call("Query"):
-        following = sorted(
-            (category for category in _categories().values() if category.id > after),
-            key=lambda category: category.id,
-        )
-        items = [copy.deepcopy(category) for category in following[:limit]]
-    if len(following) <= limit:
-        return Page(items, None)
-    last: dict[str, Any] = {"id": {NUMBER: str(items[-1].id)}, "scope": {STRING: CATEGORY_SCOPE}}
-    return Page(items, encode_cursor(LIST_SCOPE, last))
+    return id_ordered_page(
+        lambda: _categories().values(),
+        id_of=lambda category: category.id,
+        record_of=to_record,
+        scope="categories",
+        key_names=key_types(CategoryRecord, CategoryRecord.by_id),
+        limit=limit,
+        cursor=cursor,
+    )
 
 
 def update_category(category: Category, previous: Category) -> Category:

@@ -26,9 +26,10 @@ from chalicelib.domain.ratings import (
 from chalicelib.domain.storage import ConditionsFailed, Page, WriteConflict
 from chalicelib.errors import NotFound
 from chalicelib.local.memory import core
+from chalicelib.local.memory.pages import id_ordered_page
 from chalicelib.local.memory.unit_of_work import UnitOfWork, unit_of_work
 from chalicelib.store.models.ratings import RatingRecord
-from chalicelib.store.pagination import decode_cursor, encode_cursor, key_types
+from chalicelib.store.pagination import key_types
 from chalicelib.store.ratings import (
     AUTHOR,
     LOOKUP,
@@ -37,12 +38,12 @@ from chalicelib.store.ratings import (
     raise_for_rating_write,
     rating_asked,
     rating_lookup_key,
+    to_record,
 )
 
 # The labels, keys and the decisions that read no table are the same in both stores.
 __all__ = ["AUTHOR", "LOOKUP", "PRODUCT", "RATING", "rating_lookup_key"]
 
-_RATING_SCOPE = "R"
 # The most deletes one BatchWriteItem carries.
 _BATCH_WRITE_LIMIT = 25
 # The LastEvaluatedKey of each index the list reads, which its cursors carry.
@@ -239,31 +240,15 @@ def _delete_rating_of_deleted_product(rating: Rating) -> None:
 def _page(
     scope: str, key_names: dict[str, str], query: RatingQuery, keep: Callable[[Rating], bool]
 ) -> Page[Rating]:
-    """At most ``limit`` ratings in id order after the cursor's, as one Query of
-    ``limit + 1`` entries reads them."""
-    after = 0
-    if query.cursor is not None:
-        after = int(decode_cursor(scope, query.cursor, key_names)["id"]["N"])
-    with core.call("Query"):
-        read = sorted(
-            (
-                copy.copy(rating)
-                for rating in _ratings().values()
-                if keep(rating) and rating.id > after
-            ),
-            key=lambda rating: rating.id,
-        )[: query.limit + 1]
-    if len(read) <= query.limit:
-        return Page(read, None)
-    items = read[: query.limit]
-    last = items[-1]
-    wire = {
-        "product_id": {"N": str(last.product_id)},
-        "user_id": {"N": str(last.user_id)},
-        "id": {"N": str(last.id)},
-        "scope": {"S": _RATING_SCOPE},
-    }
-    return Page(items, encode_cursor(scope, {name: wire[name] for name in key_names}))
+    return id_ordered_page(
+        lambda: (rating for rating in _ratings().values() if keep(rating)),
+        id_of=lambda rating: rating.id,
+        record_of=to_record,
+        scope=scope,
+        key_names=key_names,
+        limit=query.limit,
+        cursor=query.cursor,
+    )
 
 
 def list_ratings(query: RatingQuery) -> Page[Rating]:

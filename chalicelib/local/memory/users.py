@@ -12,9 +12,10 @@ from chalicelib.domain.entities import User
 from chalicelib.domain.storage import ConditionsFailed, Page, WriteConflict
 from chalicelib.errors import NotFound
 from chalicelib.local.memory import core
+from chalicelib.local.memory.pages import id_ordered_page
 from chalicelib.local.memory.unit_of_work import UnitOfWork, unit_of_work
 from chalicelib.store.models.accounts import UserRecord
-from chalicelib.store.pagination import decode_cursor, encode_cursor, key_types
+from chalicelib.store.pagination import key_types
 from chalicelib.store.users import (
     EMAIL,
     EMAIL_TAKEN,
@@ -26,6 +27,7 @@ from chalicelib.store.users import (
     moved_claims,
     raise_for_new_user,
     raise_for_user_change,
+    to_record,
     username_claim_key,
 )
 
@@ -47,7 +49,6 @@ __all__ = [
 
 # The users_by_id index's LastEvaluatedKey, which the listing's cursors carry.
 _USER_KEY_TYPES = key_types(UserRecord, UserRecord.by_id)
-_USER_SCOPE = "U"
 
 
 def _users() -> dict[int, User]:
@@ -145,17 +146,15 @@ def find_user_id_by_username(username: str) -> int | None:
 
 
 def list_users(limit: int, cursor: str | None) -> Page[User]:
-    after = 0
-    if cursor is not None:
-        after = int(decode_cursor("users", cursor, _USER_KEY_TYPES)["id"]["N"])
-    with core.call("Query"):
-        read = [copy.deepcopy(_users()[user_id]) for user_id in sorted(_users()) if user_id > after]
-        read = read[: limit + 1]
-    if len(read) <= limit:
-        return Page(read, None)
-    items = read[:limit]
-    last = {"id": {"N": str(items[-1].id)}, "scope": {"S": _USER_SCOPE}}
-    return Page(items, encode_cursor("users", last))
+    return id_ordered_page(
+        lambda: _users().values(),
+        id_of=lambda user: user.id,
+        record_of=to_record,
+        scope="users",
+        key_names=_USER_KEY_TYPES,
+        limit=limit,
+        cursor=cursor,
+    )
 
 
 def stage_user_change(work: UnitOfWork, updated: User, previous: User) -> None:
