@@ -16,7 +16,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
 
 from chalicelib.domain.cart import Cart
 from chalicelib.domain.entities import Product
@@ -31,7 +30,7 @@ from chalicelib.local.memory import core, counters
 from chalicelib.local.memory.carts import at_version, next_version, reserve, to_row
 from chalicelib.local.memory.idempotency import key_is_free, stored
 from chalicelib.local.memory.unit_of_work import UnitOfWork, unit_of_work
-from chalicelib.store.models.orders import ORDER_SCOPE
+from chalicelib.store.models.orders import OrderRecord
 from chalicelib.store.orders import (
     CART,
     ORDER,
@@ -39,16 +38,17 @@ from chalicelib.store.orders import (
     REPLY,
     order_refused,
     product_label,
+    to_record,
 )
-from chalicelib.store.pagination import decode_cursor, encode_cursor
+from chalicelib.store.pagination import decode_cursor, encode_cursor, key_types
 
 # The labels, and the answer to a cancelled checkout, are the same in both stores.
 __all__ = ["CART", "ORDER", "PRODUCT_PREFIX", "REPLY", "order_refused", "product_label"]
 
 # The attributes (and their DynamoDB types) of a cursor on each orders index: the table's
 # key and the index's.
-_BY_USER_KEY = {"id": "N", "user_id": "N"}
-_BY_ID_KEY = {"id": "N", "scope": "S"}
+_BY_USER_KEY = key_types(OrderRecord, OrderRecord.by_user)
+_BY_ID_KEY = key_types(OrderRecord, OrderRecord.by_id)
 
 
 def _orders() -> dict[int, Order]:
@@ -91,12 +91,12 @@ def list_orders(
     the entries read end the index, there is no next page (as moto answers; DynamoDB may
     give a cursor to an empty page there, which the contract tests leave open)."""
     if user_id is not None:
-        scope, key_types = f"orders-of-{user_id}", _BY_USER_KEY
+        scope, key_names = f"orders-of-{user_id}", _BY_USER_KEY
     else:
-        scope, key_types = "orders", _BY_ID_KEY
+        scope, key_names = "orders", _BY_ID_KEY
     after = None
     if cursor is not None:
-        after = int(decode_cursor(scope, cursor, key_types)["id"]["N"])
+        after = int(decode_cursor(scope, cursor, key_names)["id"]["N"])
     with core.call("Query"):
         entries = sorted(
             (
@@ -115,18 +115,11 @@ def list_orders(
         matched, last = matched[:limit], matched[limit - 1]
     elif len(entries) > len(read):  # the Query stopped at its limit with more to read
         last = read[-1]
-    next_cursor = encode_cursor(scope, _index_key(last, user_id)) if last else None
+    next_cursor = None
+    if last is not None:
+        key = to_record(last).serialize()  # its key on the index, as DynamoDB's record has it
+        next_cursor = encode_cursor(scope, {name: key[name] for name in key_names})
     return Page(matched, next_cursor)
-
-
-def _index_key(order: Order, user_id: int | None) -> dict[str, Any]:
-    """The order's key on the index listed, in DynamoDB's wire shape."""
-    key: dict[str, Any] = {"id": {"N": str(order.id)}}
-    if user_id is not None:
-        key["user_id"] = {"N": str(order.user_id)}
-    else:
-        key["scope"] = {"S": ORDER_SCOPE}
-    return key
 
 
 def _names_image(product: Product, image_key: str | None) -> bool:
