@@ -18,7 +18,7 @@ from chalicelib.domain.cart import Cart, CartRead, UserCartOwner
 from chalicelib.domain.entities import Product
 from chalicelib.domain.storage import ConditionsFailed, WriteConflict
 from chalicelib.local.memory import core
-from chalicelib.local.memory.counters import next_id
+from chalicelib.local.memory.counters import next_id, reserve_ids
 from chalicelib.local.memory.idempotency import live, whole_seconds
 from chalicelib.local.memory.unit_of_work import unit_of_work
 from chalicelib.store.carts import (
@@ -80,17 +80,6 @@ def _products(product_ids: Iterable[int]) -> dict[int, Product]:
     return {pid: copy.deepcopy(rows[pid]) for pid in product_ids if pid in rows}
 
 
-def reserve(kind: str, count: int) -> list[int]:
-    """``count`` consecutive new ids from counter ``kind`` in one counter update."""
-    if count < 1:
-        return []
-    with core.call("UpdateItem"):
-        counters = core.table("counters")
-        counters[kind] = counters.get(kind, 0) + count
-        last = int(counters[kind])
-    return list(range(last - count + 1, last + 1))
-
-
 # --- the repository -------------------------------------------------------------------------
 
 
@@ -126,7 +115,7 @@ def new_cart_id() -> int:
 
 
 def new_line_ids(count: int) -> list[int]:
-    return reserve(LINE_COUNTER, count)
+    return reserve_ids(LINE_COUNTER, count)
 
 
 def save_cart(key: str, cart: Cart) -> Cart:

@@ -31,13 +31,6 @@ def table(name: str) -> dict[Any, Any]:
     return _tables[name]
 
 
-def next_value(counter: str) -> int:
-    """Add 1 to the counter ``counter`` and return it (the store's id counters)."""
-    counters = table("counters")
-    counters[counter] = counters.get(counter, 0) + 1
-    return int(counters[counter])
-
-
 def reset() -> None:
     """Empty every table and forget planned faults and counted calls."""
     with _lock:

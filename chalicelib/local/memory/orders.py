@@ -27,7 +27,7 @@ from chalicelib.domain.storage import (
 )
 from chalicelib.errors import NotFound
 from chalicelib.local.memory import core, counters
-from chalicelib.local.memory.carts import at_version, next_version, reserve, to_row
+from chalicelib.local.memory.carts import at_version, next_version, to_row
 from chalicelib.local.memory.idempotency import key_is_free, stored
 from chalicelib.local.memory.unit_of_work import UnitOfWork, unit_of_work
 from chalicelib.store.models.orders import OrderRecord
@@ -71,7 +71,7 @@ def new_order_id() -> int:
 
 
 def new_item_ids(count: int) -> list[int]:
-    return reserve("order_item", count)
+    return counters.reserve_ids("order_item", count)
 
 
 def get_order(order_id: int) -> Order:

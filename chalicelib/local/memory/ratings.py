@@ -26,6 +26,7 @@ from chalicelib.domain.ratings import (
 from chalicelib.domain.storage import ConditionsFailed, Page, WriteConflict
 from chalicelib.errors import NotFound
 from chalicelib.local.memory import core
+from chalicelib.local.memory.counters import next_id
 from chalicelib.local.memory.pages import id_ordered_page
 from chalicelib.local.memory.unit_of_work import UnitOfWork, unit_of_work
 from chalicelib.store.models.ratings import RatingRecord
@@ -90,8 +91,7 @@ def _at(product_id: int, user_id: int) -> Rating | None:
 
 
 def new_rating_id() -> int:
-    with core.call("UpdateItem"):
-        return core.next_value("rating")
+    return next_id("rating")
 
 
 def find_rating_of(product_id: int, user_id: int) -> Rating | None:

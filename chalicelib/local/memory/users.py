@@ -12,6 +12,7 @@ from chalicelib.domain.entities import User
 from chalicelib.domain.storage import ConditionsFailed, Page, WriteConflict
 from chalicelib.errors import NotFound
 from chalicelib.local.memory import core
+from chalicelib.local.memory.counters import next_id
 from chalicelib.local.memory.pages import id_ordered_page
 from chalicelib.local.memory.unit_of_work import UnitOfWork, unit_of_work
 from chalicelib.store.models.accounts import UserRecord
@@ -99,8 +100,7 @@ def _stage_release(work: UnitOfWork, label: str, key: str, user_id: int) -> None
 
 
 def new_user_id() -> int:
-    with core.call("UpdateItem"):
-        return core.next_value("user")
+    return next_id("user")
 
 
 def create_user(user: User) -> User:
@@ -135,14 +135,6 @@ def get_user(user_id: int) -> User:
     if found is None:
         raise NotFound()
     return found
-
-
-def find_user_id_by_username(username: str) -> int | None:
-    with core.call("GetItem"):
-        claim = _lookups().get(username_claim_key(username))
-    if claim is None or claim.get("user_id") is None:
-        return None
-    return int(str(claim["user_id"]))
 
 
 def list_users(limit: int, cursor: str | None) -> Page[User]:
