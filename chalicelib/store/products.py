@@ -317,7 +317,8 @@ def update_product(updated: Product, previous: Product) -> Product:
                 )
     except ConditionsFailed as failed:
         if PRODUCT in failed.labels:
-            _raise_changed_meanwhile(previous, moved, image_changed, failed)
+            current = get_product(previous.id)
+            raise_changed_meanwhile(previous, current, moved, image_changed, failed)
         raise_for_category_claim(updated.category_id, _category_exists(updated.category_id), failed)
     return get_product(updated.id)
 
@@ -351,14 +352,14 @@ def _still_names_image(image_key: str | None) -> Condition:
     return ProductRecord.image_key.does_not_exist()
 
 
-def _raise_changed_meanwhile(
-    previous: Product, moved: bool, image_changed: bool, error: Exception
+def raise_changed_meanwhile(
+    previous: Product, current: Product, moved: bool, image_changed: bool, error: Exception
 ) -> NoReturn:
-    """Why a write on ``previous`` was refused: the product is gone (``NotFound``), was
-    moved or given another image while this write moves it or replaces its image
-    (``Conflict``: the caller's image or move was based on what is no longer there), or
-    was changed otherwise (``WriteConflict``: read again and apply again)."""
-    current = get_product(previous.id)
+    """Why a write on ``previous`` was refused, from the product as it is now: moved or
+    given another image while this write moves it or replaces its image (``Conflict``:
+    the caller's image or move was based on what is no longer there), or changed
+    otherwise (``WriteConflict``: read again and apply again). The read of ``current``
+    raises ``NotFound`` when the product is gone."""
     if (moved and current.category_id != previous.category_id) or (
         image_changed and current.image_key != previous.image_key
     ):

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC
 from decimal import ROUND_CEILING, ROUND_FLOOR
-from typing import Any, NoReturn
+from typing import Any
 
 from pynamodb.constants import NUMBER
 
@@ -37,6 +37,7 @@ from chalicelib.store.products import (
     no_price_in_range,
     only_stock_changed,
     price_bound,
+    raise_changed_meanwhile,
     raise_for_category_claim,
     to_record,
 )
@@ -193,7 +194,8 @@ def update_product(updated: Product, previous: Product) -> Product:
                 work.stage(PREVIOUS_CATEGORY, lambda: _count_in_category(previous.category_id, -1))
     except ConditionsFailed as failed:
         if PRODUCT in failed.labels:
-            _raise_changed_meanwhile(previous, moved, image_changed, failed)
+            current = get_product(previous.id)
+            raise_changed_meanwhile(previous, current, moved, image_changed, failed)
         raise_for_category_claim(updated.category_id, _category_exists(updated.category_id), failed)
     return get_product(updated.id)
 
@@ -203,20 +205,6 @@ def _still_names_image(current: Product, image_key: str | None) -> bool:
     if image_key:
         return current.image_key == image_key
     return current.image_key is None
-
-
-def _raise_changed_meanwhile(
-    previous: Product, moved: bool, image_changed: bool, error: Exception
-) -> NoReturn:
-    """``NotFound`` when the product is gone, ``Conflict`` when it was moved or given
-    another image while this write moves it or replaces its image, else
-    ``WriteConflict``."""
-    current = get_product(previous.id)
-    if (moved and current.category_id != previous.category_id) or (
-        image_changed and current.image_key != previous.image_key
-    ):
-        raise Conflict(PRODUCT_MOVED) from error
-    raise WriteConflict("the product was changed meanwhile") from error
 
 
 def _forget(product_id: int) -> None:
