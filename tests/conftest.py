@@ -135,7 +135,7 @@ def rating_ids(parka_and_cap: list[Product], raters: list[User]) -> list[int]:
     ]
 
 
-# The modules that take longest (measured: schemathesis ~45 s, the signal and data tests of
+# The modules that take longest (measured: schemathesis ~40 s, the signal and data tests of
 # `make run` ~15-20 s each, the deploy rehearsal ~20 s ...) start first. pytest-xdist
 # hands whole modules to its workers in collection order (`make test` passes
 # --no-loadscope-reorder; its default order, by number of tests, would hand these
@@ -148,7 +148,8 @@ LONGEST_FIRST = (
     "tests/e2e/test_local_data.py",
     "tests/api/test_storage_timeouts.py",
     "tests/e2e/test_local_messages.py",
-    "tests/api/test_cart_checkout.py",
+    "tests/api/test_images.py",
+    "tests/api/test_import_django.py",
     "tests/deploy/test_template_lint.py",
     "tests/e2e/test_checkout_races.py",
     "tests/e2e/test_stack_lifecycle.py",

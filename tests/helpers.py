@@ -309,3 +309,18 @@ def expected_order(products: list[Any], ordering: str | None) -> list[int]:
     }[field]
     ids = [product.id for product in sorted(products, key=sort_values)]
     return ids[::-1] if (ordering or "").startswith("-") else ids
+
+
+SHIPPING = {"shipping_address": "Kohalpur"}
+
+
+def add_to_cart(client: Api, product: dict[str, Any], quantity: int) -> None:
+    reply = client.post("/api/cart/add_item/", {"product_id": product["id"], "quantity": quantity})
+    assert reply.status in (200, 201), reply.body
+
+
+def check_out(client: Api, key: str | None = None, **body: Any) -> Reply:
+    """``POST /api/cart/checkout/`` with a shipping address, and an Idempotency-Key if
+    ``key``."""
+    headers = {"Idempotency-Key": key} if key else {}
+    return client.post("/api/cart/checkout/", {**SHIPPING, **body}, headers=headers)

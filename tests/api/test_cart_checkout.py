@@ -1,40 +1,22 @@
 """Checkout: the cart becomes an order in one transaction (stock, order, emptied cart),
 at the prices of that moment; a stock shortage changes nothing; Idempotency-Key repeats
-answer with the first response; a busy database is a 503 with Retry-After."""
+answer with the first response (a busy database: test_checkout_storage_failures.py)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from helpers import stock_of
-from pynamodb.connection.base import Connection
-from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
+from helpers import add_to_cart, check_out, stock_of
 
 from chalicelib.domain.clock import utc_now
 
-# Some tests refuse or conflict PynamoDB's transactions and read botocore's retry settings.
-pytestmark = pytest.mark.dynamodb
-
-ADDRESS = {"shipping_address": "Kohalpur"}
-
-
-def add(client: Any, product: dict[str, Any], quantity: int) -> None:
-    reply = client.post("/api/cart/add_item/", {"product_id": product["id"], "quantity": quantity})
-    assert reply.status in (200, 201), reply.body
-
-
-def checkout(client: Any, key: str | None = None, **body: Any) -> Any:
-    headers = {"Idempotency-Key": key} if key else {}
-    return client.post("/api/cart/checkout/", {**ADDRESS, **body}, headers=headers)
-
 
 def test_checkout_creates_an_order_of_the_cart(shopper, jacket, scarf) -> None:
-    add(shopper, jacket, 2)
-    add(shopper, scarf, 1)
+    add_to_cart(shopper, jacket, 2)
+    add_to_cart(shopper, scarf, 1)
 
-    reply = checkout(shopper)
+    reply = check_out(shopper)
 
     assert reply.status == 201
     assert reply.body == {
@@ -54,29 +36,29 @@ def test_checkout_creates_an_order_of_the_cart(shopper, jacket, scarf) -> None:
 
 
 def test_checkout_takes_the_quantities_out_of_stock(api, shopper, jacket, scarf) -> None:
-    add(shopper, jacket, 2)
-    add(shopper, scarf, 9)
+    add_to_cart(shopper, jacket, 2)
+    add_to_cart(shopper, scarf, 9)
 
-    checkout(shopper)
+    check_out(shopper)
 
     assert (stock_of(api, jacket), stock_of(api, scarf)) == (3, 0)
 
 
 def test_checkout_empties_the_cart(shopper, jacket) -> None:
-    add(shopper, jacket, 1)
+    add_to_cart(shopper, jacket, 1)
     cart_id = shopper.get("/api/cart/items/").body["id"]
 
-    checkout(shopper)
+    check_out(shopper)
 
     cart = shopper.get("/api/cart/items/").body
     assert (cart["id"], cart["items"], cart["total"]) == (cart_id, [], "0.00")
 
 
 def test_checkout_captures_the_price_of_that_moment(shopper, staff, jacket) -> None:
-    add(shopper, jacket, 1)
+    add_to_cart(shopper, jacket, 1)
     staff.patch(f"/api/products/{jacket['id']}/", {"price": "1000.00"})
 
-    order_id = checkout(shopper).body["order_id"]
+    order_id = check_out(shopper).body["order_id"]
     staff.patch(f"/api/products/{jacket['id']}/", {"price": "2000.00", "name": "Renamed"})
 
     item = shopper.get(f"/api/orders/{order_id}/").body["order_items"][0]
@@ -90,27 +72,27 @@ def test_checkout_captures_the_price_of_that_moment(shopper, staff, jacket) -> N
 @pytest.mark.parametrize("fill", [False, True])
 def test_checking_out_an_empty_cart_is_refused(shopper, jacket, fill) -> None:
     if fill:
-        add(shopper, jacket, 1)
+        add_to_cart(shopper, jacket, 1)
         shopper.post("/api/cart/clear/")
 
-    reply = checkout(shopper)
+    reply = check_out(shopper)
 
     assert (reply.status, reply.body) == (400, {"detail": "Cart is empty."})
 
 
 def test_a_cart_of_deleted_products_only_is_empty(shopper, staff, jacket) -> None:
-    add(shopper, jacket, 1)
+    add_to_cart(shopper, jacket, 1)
     staff.delete(f"/api/products/{jacket['id']}/")
 
-    assert checkout(shopper).status == 400
+    assert check_out(shopper).status == 400
 
 
 def test_lines_of_deleted_products_are_left_out_of_the_order(shopper, staff, jacket, scarf):
-    add(shopper, jacket, 1)
-    add(shopper, scarf, 1)
+    add_to_cart(shopper, jacket, 1)
+    add_to_cart(shopper, scarf, 1)
     staff.delete(f"/api/products/{jacket['id']}/")
 
-    order_id = checkout(shopper).body["order_id"]
+    order_id = check_out(shopper).body["order_id"]
 
     items = shopper.get(f"/api/orders/{order_id}/").body["order_items"]
     assert [item["product_name"] for item in items] == ["Wool Scarf"]
@@ -127,7 +109,7 @@ def test_lines_of_deleted_products_are_left_out_of_the_order(shopper, staff, jac
 def test_checkout_needs_a_shipping_address_of_at_most_500_characters(
     shopper, jacket, body, message
 ) -> None:
-    add(shopper, jacket, 1)
+    add_to_cart(shopper, jacket, 1)
 
     reply = shopper.post("/api/cart/checkout/", body)
 
@@ -135,19 +117,19 @@ def test_checkout_needs_a_shipping_address_of_at_most_500_characters(
 
 
 def test_a_500_character_address_is_accepted(shopper, jacket) -> None:
-    add(shopper, jacket, 1)
+    add_to_cart(shopper, jacket, 1)
 
-    assert checkout(shopper, shipping_address="a" * 500).status == 201
+    assert check_out(shopper, shipping_address="a" * 500).status == 201
 
 
 def test_a_stock_shortage_names_the_products_and_changes_nothing(
     api, shopper, staff, jacket, scarf
 ) -> None:
-    add(shopper, jacket, 3)
-    add(shopper, scarf, 2)
+    add_to_cart(shopper, jacket, 3)
+    add_to_cart(shopper, scarf, 2)
     staff.patch(f"/api/products/{jacket['id']}/", {"stock": 2})
 
-    reply = checkout(shopper)
+    reply = check_out(shopper)
 
     assert reply.status == 400
     assert "White Jacket" in reply.body["detail"] and "Wool Scarf" not in reply.body["detail"]
@@ -158,10 +140,10 @@ def test_a_stock_shortage_names_the_products_and_changes_nothing(
 
 
 def test_a_repeated_checkout_with_one_key_returns_the_first_order(api, shopper, jacket):
-    add(shopper, jacket, 2)
+    add_to_cart(shopper, jacket, 2)
 
-    first = checkout(shopper, key="order-attempt-1")
-    again = checkout(shopper, key="order-attempt-1")
+    first = check_out(shopper, key="order-attempt-1")
+    again = check_out(shopper, key="order-attempt-1")
 
     assert (first.status, again.status) == (201, 201)
     assert again.body == first.body
@@ -171,10 +153,10 @@ def test_a_repeated_checkout_with_one_key_returns_the_first_order(api, shopper, 
 
 
 def test_a_key_reused_with_another_body_is_a_conflict(shopper, jacket) -> None:
-    add(shopper, jacket, 1)
-    checkout(shopper, key="k-1")
+    add_to_cart(shopper, jacket, 1)
+    check_out(shopper, key="k-1")
 
-    reply = checkout(shopper, key="k-1", shipping_address="Elsewhere")
+    reply = check_out(shopper, key="k-1", shipping_address="Elsewhere")
 
     assert reply.status == 409
     assert len(shopper.get("/api/orders/").body) == 1
@@ -183,119 +165,40 @@ def test_a_key_reused_with_another_body_is_a_conflict(shopper, jacket) -> None:
 def test_keys_of_different_users_do_not_collide(shopper, people, jacket) -> None:
     people.signup("other")
     other = people.client("other")
-    add(shopper, jacket, 1)
-    add(other, jacket, 1)
+    add_to_cart(shopper, jacket, 1)
+    add_to_cart(other, jacket, 1)
 
-    mine, theirs = checkout(shopper, key="same"), checkout(other, key="same")
+    mine, theirs = check_out(shopper, key="same"), check_out(other, key="same")
 
     assert (mine.status, theirs.status) == (201, 201)
     assert mine.body["order_id"] != theirs.body["order_id"]
 
 
 def test_a_checkout_without_a_key_is_not_deduplicated(shopper, jacket) -> None:
-    add(shopper, jacket, 1)
-    checkout(shopper)
-    add(shopper, jacket, 1)
+    add_to_cart(shopper, jacket, 1)
+    check_out(shopper)
+    add_to_cart(shopper, jacket, 1)
 
-    assert checkout(shopper).status == 201
+    assert check_out(shopper).status == 201
     assert len(shopper.get("/api/orders/").body) == 2
 
 
 def test_a_key_is_remembered_for_24_hours(shopper, jacket, monkeypatch) -> None:
     from chalicelib.services import cart
 
-    add(shopper, jacket, 1)
-    first = checkout(shopper, key="daily").body
-    add(shopper, jacket, 1)
+    add_to_cart(shopper, jacket, 1)
+    first = check_out(shopper, key="daily").body
+    add_to_cart(shopper, jacket, 1)
     start = utc_now()
 
     monkeypatch.setattr(cart, "utc_now", lambda: start + timedelta(hours=23))
-    assert checkout(shopper, key="daily").body == first
+    assert check_out(shopper, key="daily").body == first
     monkeypatch.setattr(cart, "utc_now", lambda: start + timedelta(hours=24, seconds=1))
-    later = checkout(shopper, key="daily")
+    later = check_out(shopper, key="daily")
     assert later.status == 201 and later.body["order_id"] != first["order_id"]
 
 
 def test_an_unusable_idempotency_key_is_a_bad_request(shopper, jacket) -> None:
-    add(shopper, jacket, 1)
+    add_to_cart(shopper, jacket, 1)
 
-    assert checkout(shopper, key="k" * 256).status == 400
-
-
-def transaction_cancelled_by(code: str) -> TransactWriteError:
-    cause = VerboseClientError(
-        {"Error": {"Code": "TransactionCanceledException", "Message": code}},
-        "TransactWriteItems",
-        cancellation_reasons=[CancellationReason(code=code)],
-    )
-    return TransactWriteError("Failed to write transaction items", cause=cause)
-
-
-def throttled_call() -> TransactWriteError:
-    cause = VerboseClientError(
-        {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}},
-        "TransactWriteItems",
-    )
-    return TransactWriteError("Failed to write transaction items", cause=cause)
-
-
-@pytest.fixture
-def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.services import contention
-
-    monkeypatch.setattr(contention.time, "sleep", lambda seconds: None)
-
-
-@pytest.mark.parametrize(
-    "failure",
-    [
-        lambda: transaction_cancelled_by("TransactionConflict"),
-        lambda: transaction_cancelled_by("ThrottlingError"),
-        throttled_call,
-    ],
-    ids=["conflict", "throttled-item", "throttled-call"],
-)
-def test_a_busy_database_is_a_503_with_retry_after_and_nothing_written(
-    api, shopper, jacket, monkeypatch, no_backoff, failure
-) -> None:
-    add(shopper, jacket, 2)
-
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        raise failure()
-
-    monkeypatch.setattr(Connection, "transact_write_items", refuse)
-    reply = checkout(shopper)
-    monkeypatch.undo()
-
-    assert reply.status == 503
-    assert int(reply.headers["Retry-After"]) >= 1
-    assert stock_of(api, jacket) == 5
-    assert len(shopper.get("/api/cart/items/").body["items"]) == 1
-    assert shopper.get("/api/orders/").body == []
-
-
-def test_a_transaction_conflict_is_retried_until_it_goes_through(
-    api, shopper, jacket, monkeypatch, no_backoff
-) -> None:
-    add(shopper, jacket, 2)
-    real = Connection.transact_write_items
-    failures = [transaction_cancelled_by("TransactionConflict") for _ in range(2)]
-
-    def conflict_twice(self: Connection, *args: Any, **kwargs: Any) -> Any:
-        if failures:
-            raise failures.pop()
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(Connection, "transact_write_items", conflict_twice)
-
-    assert checkout(shopper).status == 201
-    assert stock_of(api, jacket) == 3
-
-
-def test_the_database_client_retries_throttling_with_backoff() -> None:
-    from chalicelib.store.models import shared_connection
-
-    retries = shared_connection().client.meta.config.retries
-
-    assert retries["mode"] in ("standard", "adaptive")
-    assert retries["total_max_attempts"] > 1
+    assert check_out(shopper, key="k" * 256).status == 400

@@ -3,7 +3,7 @@ check, its examples, coverage, fuzzing and stateful phases, authenticated per op
 as staff, as a customer or with a guest cart (tests/e2e/schemathesis_hooks.py).
 
 The seed is random per run (SHOP_FUZZ_SEED=<seed> picks one) and printed with the
-commands that replay it. `make test` runs a bounded pass (about 40 s): examples,
+commands that replay it. `make test` runs a bounded pass (about 35 s): examples,
 coverage and fuzzing in one schemathesis run, then the stateful phase in a second run
 with its own time, so that it is not starved by the others. `make fuzz`
 (SHOP_FUZZ_DEEP=1) runs every phase for up to 15 minutes.
@@ -39,7 +39,7 @@ MAX_EXAMPLES = 100 if DEEP else 4
 RUNS = (
     (("examples,coverage,fuzzing,stateful", 900),)
     if DEEP
-    else (("examples,coverage,fuzzing", 26), ("stateful", 12))
+    else (("examples,coverage,fuzzing", 22), ("stateful", 10))
 )
 # The API documents itself only; the docs page's assets are static files.
 EXCLUDED_PATHS = r"^/api/docs/"
